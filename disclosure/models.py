@@ -1,0 +1,1 @@
+"""Public disclosure: comments the public sends during a notice's 公开期限."""

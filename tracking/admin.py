@@ -1,0 +1,141 @@
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "parent_body", "created_at"]
+    search_fields = ["name", "normalized_name", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(models.InstitutionMember)
+class InstitutionMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "institution"]
+    search_fields = ["user__username", "institution__name"]
+    autocomplete_fields = ["institution"]
+
+
+class CategoryInline(ReadOnlyInline):
+    model = models.IssueCategory
+    fields = ["number", "title", "order"]
+
+
+class ImmediateItemInline(ReadOnlyInline):
+    model = models.ImmediateItem
+    fields = ["text", "status", "notice"]
+    readonly_fields = fields
+
+
+@admin.register(models.Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["institution", "inspecting_body", "round", "group", "started_on", "ended_on", "feedback_on"]
+    list_filter = ["inspecting_body"]
+    search_fields = ["institution__name", "group", "round"]
+    date_hierarchy = "feedback_on"
+    autocomplete_fields = ["institution"]
+    inlines = [CategoryInline, ImmediateItemInline]
+
+
+@admin.register(models.IssueCategory)
+class IssueCategoryAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "number", "title"]
+    search_fields = ["title", "inspection__institution__name"]
+    list_select_related = ["inspection__institution"]
+
+
+class StatementInline(ReadOnlyInline):
+    model = models.IssueStatement
+    fields = ["notice", "number", "status", "status_evidence"]
+    readonly_fields = fields
+
+
+class MeasureInline(ReadOnlyInline):
+    model = models.Measure
+    fields = ["notice", "order", "text"]
+    readonly_fields = fields
+
+
+class ActionInline(ReadOnlyInline):
+    model = models.IssueAction
+    fields = ["notice", "kind", "date", "date_text", "text"]
+    readonly_fields = fields
+
+
+class SectionInline(ReadOnlyInline):
+    model = models.IssueSection
+    fields = ["notice", "label", "text"]
+    readonly_fields = fields
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = models.StatusChange
+    fields = ["changed_at", "kind", "old_value", "new_value", "notice", "changed_by", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(models.FeedbackIssue)
+class FeedbackIssueAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "number", "title", "status", "verification", "due_on"]
+    list_filter = ["status", "verification", "inspection__inspecting_body"]
+    search_fields = ["title", "text", "inspection__institution__name"]
+    list_select_related = ["inspection__institution"]
+    readonly_fields = ["match_key", "last_notice", "verified_by", "verified_at"]
+    raw_id_fields = ["inspection", "category"]
+    inlines = [StatementInline, MeasureInline, SectionInline, ActionInline, StatusChangeInline]
+
+
+@admin.register(models.IssueStatement)
+class IssueStatementAdmin(admin.ModelAdmin):
+    list_display = ["notice", "issue", "number", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["notice", "issue"]
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["issue", "order", "text"]
+    raw_id_fields = ["notice", "issue"]
+
+
+@admin.register(models.IssueSection)
+class IssueSectionAdmin(admin.ModelAdmin):
+    list_display = ["issue", "label"]
+    raw_id_fields = ["notice", "issue"]
+
+
+@admin.register(models.IssueAction)
+class IssueActionAdmin(admin.ModelAdmin):
+    list_display = ["issue", "kind", "date", "date_text"]
+    list_filter = ["kind"]
+    raw_id_fields = ["notice", "issue"]
+
+
+@admin.register(models.ImmediateItem)
+class ImmediateItemAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "text", "status"]
+    raw_id_fields = ["notice", "inspection"]
+
+
+@admin.register(models.StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["issue", "kind", "old_value", "new_value", "changed_by", "changed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["issue", "notice"]
+
+    # History is evidence: it is written by services, never edited by hand.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,268 @@
+"""Institutions, their inspections, and the feedback issues being rectified.
+
+A ``FeedbackIssue`` is one problem the inspection group fed back; it lives as
+long as its ``Inspection``.  Each notice that reports on it leaves an
+``IssueStatement`` (what that notice said, when), and every change of its
+claimed or verified status leaves a ``StatusChange`` row.  Measures, dated
+actions and sections carry the notice they came from, so re-parsing one
+notice replaces exactly its own rows.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .naming import normalize_institution_name
+from .querysets import FeedbackIssueQuerySet, InspectionQuerySet, InstitutionQuerySet
+
+
+class RectificationStatus(models.TextChoices):
+    """What a notice claims about an issue; only what the text says."""
+
+    COMPLETED = "completed", "已完成整改"
+    IN_PROGRESS = "in_progress", "正在整改"
+    LONG_TERM = "long_term", "长期坚持"
+    NOT_STATED = "not_stated", "未说明"
+
+
+class Verification(models.TextChoices):
+    """What discipline-inspection staff found when they checked (核查销号)."""
+
+    UNVERIFIED = "unverified", "未核查"
+    VERIFIED = "verified", "已核查销号"
+    REOPENED = "reopened", "已退回重新整改"
+
+
+class Institution(models.Model):
+    name = models.CharField("名称", max_length=200)
+    normalized_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
+    aliases = models.JSONField("其他名称", default=list, blank=True, help_text="通报中出现过的简称，如「市中医院」")
+    region = models.CharField("地区", max_length=100, blank=True)
+    parent_body = models.CharField("上级主管单位", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["name"]
+        permissions = [("review_progress", "查看并核查所有单位的整改进展")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_institution_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class InstitutionMember(models.Model):
+    """Binds a hospital clerk (医院填报员) to the one institution they work for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位账号"
+
+    def __str__(self):
+        return f"{self.user} @ {self.institution}"
+
+
+class Inspection(models.Model):
+    """One round of inspection of one institution, fed back on one date."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="inspections")
+    inspecting_body = models.CharField("巡察主体", max_length=20, blank=True, help_text="市委、区委、旗委、县委、省委")
+    round = models.CharField("巡察轮次", max_length=100, blank=True, help_text="如：十六届旗委第九轮")
+    group = models.CharField("巡察组", max_length=100, blank=True, help_text="如：市委第三巡察组")
+    started_on = models.DateField("巡察开始", null=True, blank=True)
+    ended_on = models.DateField("巡察结束", null=True, blank=True)
+    feedback_on = models.DateField("反馈日期", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "巡察"
+        ordering = ["-feedback_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "inspecting_body", "group", "feedback_on"], name="one_inspection_per_feedback"
+            )
+        ]
+
+    def __str__(self):
+        when = self.feedback_on.isoformat() if self.feedback_on else "日期未知"
+        return f"{self.institution} · {self.inspecting_body}{self.group} · {when}反馈"
+
+
+class IssueCategory(models.Model):
+    """A group of feedback issues: （一）关于…方面."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="categories")
+    number = models.CharField("序号", max_length=10)
+    title = models.TextField("标题")
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题类别"
+        ordering = ["inspection", "order"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="one_category_number")]
+
+    def __str__(self):
+        return f"（{self.number}）{self.title}"
+
+
+class FeedbackIssue(models.Model):
+    """A problem fed back by the inspection group, tracked across notices."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="issues")
+    category = models.ForeignKey(IssueCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues")
+    number = models.CharField("序号", max_length=10, blank=True)
+    title = models.TextField("问题")
+    match_key = models.CharField("匹配键", max_length=64, db_index=True, editable=False,
+                                 help_text="跨通报识别同一问题所用的规范化标题")
+    text = models.TextField("全文", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+    status = models.CharField("通报所称状态", max_length=20, choices=RectificationStatus.choices,
+                              default=RectificationStatus.NOT_STATED, db_index=True)
+    status_evidence = models.TextField("状态依据", blank=True, help_text="通报中说明状态的原句")
+    last_notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="最近通报")
+    due_on = models.DateField("整改时限", null=True, blank=True, db_index=True)
+    verification = models.CharField("核查状态", max_length=20, choices=Verification.choices,
+                                    default=Verification.UNVERIFIED, db_index=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="核查人")
+    verified_at = models.DateTimeField("核查时间", null=True, blank=True)
+    verification_note = models.TextField("核查说明", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = FeedbackIssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "反馈问题"
+        ordering = ["inspection", "order"]
+        indexes = [models.Index(fields=["inspection", "order"], name="issue_inspection_order")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title[:40]}"
+
+
+class IssueStatement(models.Model):
+    """What one notice said about one issue: the status history across notices."""
+
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="statements")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="statements")
+    number = models.CharField("序号", max_length=10, blank=True)
+    title = models.TextField("问题")
+    text = models.TextField("全文", blank=True)
+    status = models.CharField("状态", max_length=20, choices=RectificationStatus.choices)
+    status_evidence = models.TextField("状态依据", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报所述问题"
+        ordering = ["notice", "order"]
+        constraints = [models.UniqueConstraint(fields=["notice", "issue"], name="one_statement_per_notice_issue")]
+
+
+class Measure(models.Model):
+    """One rectification measure (一是…二是…) as a notice reports it."""
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="measures")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField("措施")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改措施"
+        ordering = ["issue", "notice", "order"]
+
+
+class IssueSection(models.Model):
+    """A labelled part of an issue's text: 整改措施 / 阶段性成效 / 下一步推进举措."""
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="sections")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    label = models.CharField("小标题", max_length=50)
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问题分项"
+        ordering = ["issue", "notice", "order"]
+
+
+class IssueAction(models.Model):
+    """A dated step inside an issue: done on a date, or due by one."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", "已采取行动"
+        DEADLINE = "deadline", "整改时限"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="actions")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    date = models.DateField("日期", null=True, blank=True)
+    date_text = models.CharField("原文日期", max_length=100, blank=True)
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时间节点"
+        ordering = ["issue", "date", "order"]
+        indexes = [models.Index(fields=["kind", "date"], name="action_kind_date")]
+
+
+class ImmediateItem(models.Model):
+    """A 立行立改 item the inspection group handed over for immediate rectification."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="immediate_items")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="immediate_items")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField("事项")
+    status = models.CharField("状态", max_length=20, choices=RectificationStatus.choices,
+                              default=RectificationStatus.NOT_STATED)
+    status_evidence = models.TextField("状态依据", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "立行立改事项"
+        ordering = ["inspection", "notice", "order"]
+
+
+class StatusChange(models.Model):
+    """One change of an issue's claimed status (by a parse) or verification (by staff)."""
+
+    class Kind(models.TextChoices):
+        CLAIMED = "claimed", "通报所称状态"
+        VERIFICATION = "verification", "核查状态"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="status_changes")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    old_value = models.CharField("原状态", max_length=20, blank=True)
+    new_value = models.CharField("新状态", max_length=20)
+    notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="操作人")
+    reason = models.TextField("原因", blank=True)
+    changed_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状态变更记录"
+        ordering = ["issue", "changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(old_value=models.F("new_value")), name="status_change_changes")
+        ]
+
+    def value_label(self, value):
+        choices = RectificationStatus if self.kind == self.Kind.CLAIMED else Verification
+        return dict(choices.choices).get(value, value or "—")
+
+    @property
+    def old_label(self):
+        return self.value_label(self.old_value)
+
+    @property
+    def new_label(self):
+        return self.value_label(self.new_value)

@@ -1,0 +1,36 @@
+"""Institution names as the notices print them, reduced to one comparable key.
+
+Notices name the same hospital several ways: 「中共辽阳市 中心医院 委员会」,
+「辽阳市中心医院党委」, 「市中医院」.  ``normalize_institution_name`` strips the
+party-organisation wrapping and white space so that one hospital has one key.
+"""
+import re
+import unicodedata
+
+_PARTY_PREFIX = re.compile(r"^(中共|中国共产党)")
+_PARTY_SUFFIX = re.compile(r"(党委|党总支|党支部|总支委员会|支部委员会|委员会|党组织|党组)$")
+
+
+def normalize_institution_name(name: str) -> str:
+    """``中共辽阳市 中心医院 委员会`` → ``辽阳市中心医院``."""
+    key = unicodedata.normalize("NFKC", name or "")
+    key = re.sub(r"\s+", "", key)
+    key = _PARTY_PREFIX.sub("", key)
+    previous = None
+    while previous != key:
+        previous = key
+        key = _PARTY_SUFFIX.sub("", key)
+    return key
+
+
+def is_short_form_of(short: str, full: str) -> bool:
+    """Whether ``short`` (市中医院) can name ``full`` (清远市中医院).
+
+    A short form drops the leading place name but keeps the rest, so it
+    must be a proper suffix of the full name that begins with a level word
+    (市/区/县/旗/省) or is the full name without its place prefix.
+    """
+    short, full = normalize_institution_name(short), normalize_institution_name(full)
+    if not short or not full or short == full:
+        return bool(short) and short == full
+    return full.endswith(short) and len(short) >= 3 and short[0] in "市区县旗省州盟"
