@@ -1,0 +1,203 @@
+"""PDF with a text layer, via pdfminer.six (good with CJK CID fonts).
+
+Lines are read with their positions so that a paragraph wrapped by the page
+width is joined back: a line that reaches the right margin continues into a
+next line that starts at the left margin (not indented, not a heading such as
+「一、」「（二）」「3.」).  Anything less certain keeps its line break; the
+structure parser repairs the rest.  Page numbers at the top/bottom of a page
+(「- 3 -」「第3页 共9页」) are dropped.
+
+Encrypted files are opened with the empty password (owner-password-only PDFs
+are common); pypdf is the fallback for encryption pdfminer cannot handle.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+
+from ..errors import NoticeFileError
+from ._text import normalize_text
+from .base import ExtractedText
+
+FORMAT = "pdf"
+
+NO_TEXT_LAYER = "该PDF没有文字层（可能是扫描件），请上传文字版"
+_ENCRYPTED = "该PDF已加密（设置了打开密码），无法读取，请上传未加密的版本"
+_TRUNCATED = "PDF文件不完整（可能上传或下载中断），请重新获取完整文件后上传"
+_CORRUPT = "PDF文件已损坏，无法读取，请重新导出PDF后上传"
+
+MAX_PAGES = 500
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[\s\-—–－―·•]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[\s\-—–－―·•]*$"
+)
+_HEADING_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[)）]|\d{1,3}\s*[.、．]|第[一二三四五六七八九十百\d]+[章节条部分项]|[①-⑳])"
+)
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+
+def extract(data: bytes) -> ExtractedText:
+    tail = data[-4096:]
+    if b"%%EOF" not in tail:
+        raise NoticeFileError(_TRUNCATED, code="truncated")
+
+    warnings: list[str] = []
+    pages = _read_pages(data, warnings)
+    if not pages:
+        raise NoticeFileError(_CORRUPT, code="corrupt")
+
+    text = _assemble(pages)
+    cids = len(_CID_RE.findall(text))
+    if cids:
+        plain = _CID_RE.sub("", text)
+        if cids * 2 > len(re.sub(r"\s", "", plain)):
+            raise NoticeFileError(
+                "该PDF的字体缺少文字编码，无法提取文字（复制出来会是乱码），请上传Word版或重新导出PDF", code="no_text"
+            )
+        warnings.append(f"PDF中有{cids}个字符的字体缺少文字编码，已略去，请核对原文")
+        text = plain
+    text = normalize_text(text)
+    if not text.strip():
+        raise NoticeFileError(NO_TEXT_LAYER, code="no_text_layer")
+    return ExtractedText(text=text, format=FORMAT, encoding=None, warnings=warnings)
+
+
+def _open_document(data: bytes, warnings: list[str]):
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect:
+        raise NoticeFileError(_ENCRYPTED, code="encrypted") from None
+    except PDFEncryptionError:
+        # An encryption scheme pdfminer does not implement: let pypdf decrypt it.
+        decrypted = _decrypt_with_pypdf(data)
+        return PDFDocument(PDFParser(io.BytesIO(decrypted)), password="")
+
+
+def _decrypt_with_pypdf(data: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise NoticeFileError(_ENCRYPTED, code="encrypted")
+        out = io.BytesIO()
+        PdfWriter(clone_from=reader).write(out)
+        return out.getvalue()
+    except NoticeFileError:
+        raise
+    except (PdfReadError, NotImplementedError, ValueError, KeyError) as exc:
+        raise NoticeFileError(_ENCRYPTED, code="encrypted") from exc
+
+
+def _read_pages(data: bytes, warnings: list[str]) -> list[tuple[float, float, list[_Line]]]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        document = _open_document(data, warnings)
+        rsrc = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(rsrc, laparams=LAParams())
+        interpreter = PDFPageInterpreter(rsrc, device)
+        pages = []
+        for index, page in enumerate(PDFPage.create_pages(document)):
+            if index >= MAX_PAGES:
+                warnings.append(f"PDF超过{MAX_PAGES}页，只读取了前{MAX_PAGES}页")
+                break
+            interpreter.process_page(page)
+            layout = device.get_result()
+            lines: list[_Line] = []
+            for element in layout:
+                if isinstance(element, LTTextContainer):
+                    children = element if not isinstance(element, LTTextLine) else [element]
+                    for line in children:
+                        if isinstance(line, LTTextLine):
+                            text = line.get_text().rstrip("\n")
+                            if text.strip():
+                                lines.append(_Line(text, line.x0, line.x1, line.y0, line.y1))
+            pages.append((layout.width, layout.height, lines))
+        return pages
+    except NoticeFileError:
+        raise
+    except (PDFSyntaxError, PSException) as exc:
+        raise NoticeFileError(_CORRUPT, code="corrupt") from exc
+
+
+def _assemble(pages: list[tuple[float, float, list[_Line]]]) -> str:
+    out: list[str] = []
+    prev: _Line | None = None
+    prev_right = 0.0
+    prev_char = 0.0
+    prev_page = -1
+    for page_no, (width, height, lines) in enumerate(pages):
+        lines = [ln for ln in lines if not _is_page_number(ln, height)]
+        if not lines:
+            continue
+        left, right, char = _margins(lines)
+        for line in lines:
+            text = line.text.strip()
+            if prev is not None:
+                same_page = prev_page == page_no
+                glue = _continues(prev, prev_right, prev_char, line, left, char, same_page)
+                if glue is None:
+                    out.append("\n")
+                else:
+                    out.append(glue)
+            out.append(text)
+            prev, prev_right, prev_char, prev_page = line, right, char, page_no
+        # page boundary: the next page's first line is compared with this page's margins
+    return "".join(out)
+
+
+def _is_page_number(line: _Line, height: float) -> bool:
+    if not _PAGE_NUMBER_RE.match(line.text):
+        return False
+    return line.y0 < height * 0.12 or line.y1 > height * 0.90
+
+
+def _margins(lines: list[_Line]) -> tuple[float, float, float]:
+    char = statistics.median(max(ln.y1 - ln.y0, 1.0) for ln in lines)
+    # The left margin is where most lines start; the right where the longest end.
+    starts = [round(ln.x0) for ln in lines]
+    left = float(statistics.mode(starts)) if starts else 0.0
+    left = min(left, min(ln.x0 for ln in lines) + char * 4)
+    right = max(ln.x1 for ln in lines)
+    return left, right, char
+
+
+def _continues(
+    prev: _Line, prev_right: float, prev_char: float, line: _Line, left: float, char: float, same_page: bool
+) -> str | None:
+    """``""``/``" "`` when ``line`` continues ``prev``'s paragraph, else ``None`` (keep the break)."""
+    if same_page and (prev.y0 - line.y1 > 1.2 * char or line.y1 > prev.y1):
+        return None  # a blank line's gap, or a jump back up (next column/box)
+    if prev.x1 < prev_right - 1.6 * prev_char:
+        return None  # prev ends short of the margin: end of a paragraph
+    if line.x0 > left + 0.6 * char:
+        return None  # indented: a new paragraph
+    text = line.text.lstrip()
+    if _HEADING_RE.match(text):
+        return None
+    a, b = prev.text.rstrip()[-1:], text[:1]
+    if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
+        return " "
+    return ""
