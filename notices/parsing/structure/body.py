@@ -1,0 +1,281 @@
+"""The body: top-level sections, categories, feedback issues.
+
+A notice is a header, a few top-level sections (「一、…」) and a closing.
+Sections are told apart by their titles: the party committee's own work
+(主体责任…), the feedback issues (巡察反馈意见整改落实情况, or one section per
+status: 已整改的问题 / 正在整改的问题), the 立行立改 items, and the next steps
+(下一步…) that are kept as text and never read as issues.  Inside the issue
+sections the numbering levels present decide which level is a category and
+which an issue: a level whose headings are followed straight away by the next
+level's headings is a category level.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .details import status_of_section_title
+from .normalize import CLOSING_START_RE, SIGNATURE_RE, Document, marker_of
+from .dates import is_date_only
+from .numerals import to_int
+
+NEXT_TITLE_RE = re.compile(
+    r"^(?:(?:下一步|下步|今后|后续)(?:的)?(?:全面)?(?:工作|推进|深化|巩固)?(?:整改)?(?:工作)?"
+    r"(?:打算|计划|安排|举措|措施|思路|方向|重点|目标|努力方向)|(?:下一步|下步)(?:工作)?|下一步工作打算和措施|"
+    r"(?:持续|继续)?(?:巩固|深化)(?:拓展)?整改成果(?:的)?(?:打算|计划|举措|措施)?|(?:持续|继续)深化整改(?:的)?(?:打算|计划|举措|措施))$"
+)
+NEXT_LOOSE_RE = re.compile(r"^(?:下一步|下步|今后)")
+IMMEDIATE_TITLE_RE = re.compile(r"立行立改")
+PREAMBLE_TITLE_RE = re.compile(
+    r"主体责任|主要负责人|第一责任人|组织领导|加强领导|组织实施|总体情况|基本情况|整改工作开展|整改工作总体|整改工作推进情况|工作开展情况|整改工作情况$"
+)
+GENERIC_REGION_RE = re.compile(r"(?:整改|落实)(?:任务|工作)?(?:落实|进展|推进)?(?:情况|进展)$|^(?:巡[察视])?反馈(?:意见|问题)")
+
+
+@dataclass
+class Line:
+    idx: int
+    disp: str
+    match: str
+    kind: str | None = None  # L1 L2 L3 L4 L5 Q
+    num: int | None = None
+    num_text: str = ""
+    off: int = 0  # where the content starts after the number
+
+    @property
+    def rest(self) -> str:
+        return self.match[self.off:]
+
+    @property
+    def rest_disp(self) -> str:
+        return self.disp[self.off:]
+
+
+@dataclass
+class Section:
+    kind: str  # header, preamble, issues, status, immediate, next
+    title: str = ""
+    heading: Line | None = None
+    lines: list[Line] = field(default_factory=list)
+    status: str | None = None
+
+
+def make_lines(doc: Document) -> list[Line]:
+    out = []
+    for i, (d, m) in enumerate(zip(doc.display, doc.match)):
+        ln = Line(i, d, m)
+        mk = marker_of(m)
+        if mk:
+            kind, num_text, end = mk
+            num = to_int(num_text) if kind != "L5" else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num_text) + 1
+            if num:
+                ln.kind, ln.num, ln.num_text = kind, num, num_text
+                ln.off = end + (len(m[end:]) - len(m[end:].lstrip()))
+        out.append(ln)
+    return out
+
+
+def closing_start(lines: list[Line]) -> int:
+    """Index of the first closing line (欢迎…监督, 联系电话…, signature and date)."""
+    n = len(lines)
+    start = n
+    for ln in lines[1:]:
+        if CLOSING_START_RE.match(ln.match) and not ln.kind:
+            start = ln.idx
+            break
+    # a signature / date block at the end without a closing phrase
+    k = min(start, n)
+    while k - 1 > 0 and (is_date_only(lines[k - 1].match) or (SIGNATURE_RE.match(lines[k - 1].match) and not lines[k - 1].kind)):
+        k -= 1
+    return k
+
+
+def _short_title(ln: Line) -> str:
+    t = ln.rest.strip()
+    return t if len(t) <= 30 and ":" not in t else ""
+
+
+def _title_kind(title: str) -> str | None:
+    t = title.rstrip("。:")
+    if NEXT_TITLE_RE.match(t):
+        return "next"
+    if IMMEDIATE_TITLE_RE.search(t) and len(t) <= 30 and re.search(r"(?:情况|事项|问题|整改)$", t):
+        return "immediate"
+    return None
+
+
+def split_sections(lines: list[Line], stop: int) -> list[Section]:
+    sections = [Section("header")]
+    last_l1 = 0
+    for ln in lines[:stop]:
+        head = None
+        if ln.kind == "L1" and (ln.num == last_l1 + 1 or ln.num == last_l1 + 2):
+            head = ln
+            last_l1 = ln.num
+        elif (ln.kind or len(ln.match) <= 20) and _title_kind(_short_title(ln) if ln.kind else ln.match):
+            head = ln
+        if head is None:
+            sections[-1].lines.append(ln)
+            continue
+        title = ln.rest.strip() if ln.kind else ln.match.strip()
+        title_d = ln.rest_disp.strip() if ln.kind else ln.disp.strip()
+        kind = _title_kind(title)
+        status = None
+        if kind is None:
+            status = status_of_section_title(title)
+            if status:
+                kind = "status"
+            elif PREAMBLE_TITLE_RE.search(title) and not re.search(r"反馈(?:意见|问题)|问题整改", title):
+                kind = "preamble"
+            else:
+                kind = "issues"
+        sections.append(Section(kind, title_d, ln, [], status))
+    return sections
+
+
+@dataclass
+class RawIssue:
+    heading: Line | None
+    category: tuple[str, str] | None
+    number: str
+    lines: list[Line]
+    section_status: str | None
+    title_from_heading: bool = True
+
+
+@dataclass
+class RawCategory:
+    number: str
+    title: str
+
+
+@dataclass
+class BodyResult:
+    categories: list[RawCategory] = field(default_factory=list)
+    issues: list[RawIssue] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    intros: list[Line] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    empty_categories: list[str] = field(default_factory=list)
+
+
+def _is_status_heading(ln: Line) -> str | None:
+    if ln.kind in ("L1", "L2", None):
+        t = ln.rest.strip() if ln.kind else ln.match.strip()
+        if len(t) <= 30:
+            return status_of_section_title(t)
+    return None
+
+
+def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
+    """(category level, issue level) among the numbering styles present."""
+    kinds = Counter(ln.kind for ln in issue_lines if ln.kind and not _is_status_heading(ln))
+    if kinds["Q"] >= 1:
+        return ("L2" if kinds["L2"] else None), "Q"
+    if kinds["L2"] and kinds["L3"]:
+        l2 = [i for i, ln in enumerate(issue_lines) if ln.kind == "L2" and not _is_status_heading(ln)]
+        followed = sum(1 for i in l2 if i + 1 < len(issue_lines) and issue_lines[i + 1].kind == "L3")
+        if followed * 2 >= len(l2):
+            return "L2", "L3"
+        return None, "L2"
+    for k in ("L3", "L2", "L4", "L5"):
+        if kinds[k]:
+            return None, k
+    return None, None
+
+
+def parse_body(sections: list[Section]) -> BodyResult:
+    res = BodyResult()
+    issue_secs = [s for s in sections if s.kind in ("issues", "status")]
+    if not issue_secs:
+        # no top-level headings at all: the numbered items after the header
+        header = sections[0]
+        first = next((i for i, ln in enumerate(header.lines) if ln.kind in ("L2", "L3", "Q")), None)
+        if first is None:
+            return res
+        issue_secs = [Section("issues", "", None, header.lines[first:])]
+        res.intros = header.lines[:first]
+        header.lines = header.lines[:first]
+    all_lines = [ln for s in issue_secs for ln in s.lines]
+    cat_level, issue_level = choose_levels(all_lines)
+    plain = [s for s in issue_secs if s.kind == "issues" and s.heading is not None]
+    l1_cats = False
+    if issue_level is None:
+        if len(plain) >= 2:
+            issue_level = "L1"
+    elif cat_level is None and plain:
+        specific = [s for s in plain if not GENERIC_REGION_RE.search(s.title.rstrip("。:："))]
+        l1_cats = bool(specific) and (len(specific) >= 2 or any("方面" in s.title for s in specific))
+
+    last_issue = 0
+    seen_cats: set[tuple[str, str]] = set()
+    for sec in issue_secs:
+        status = sec.status
+        category = None
+        if issue_level == "L1":
+            res.issues.append(RawIssue(sec.heading, None, str(sec.heading.num), [sec.heading] + sec.lines, status))
+            continue
+        if l1_cats and sec.kind == "issues" and sec.heading is not None:
+            category = (sec.heading.num_text, sec.title.rstrip("。:："))
+            if category not in seen_cats:
+                seen_cats.add(category)
+                res.categories.append(RawCategory(*category))
+        last_cat = 0
+        in_cat = 0
+        current: RawIssue | None = None
+        pending: list[Line] = []
+        for ln in sec.lines:
+            st = _is_status_heading(ln) if ln.kind in ("L1", "L2") else None
+            if st:
+                status, current, in_cat = st, None, 0
+                continue
+            if cat_level and ln.kind == cat_level and ln.num in (last_cat + 1, last_cat + 2):
+                if current is None and pending:
+                    _place_pending(res, pending, category)
+                pending = []
+                last_cat = ln.num
+                title = ln.rest_disp.strip().rstrip("。:：")
+                category = (ln.num_text, title)
+                if category not in seen_cats:
+                    seen_cats.add(category)
+                    res.categories.append(RawCategory(*category))
+                current, in_cat = None, 0
+                continue
+            if ln.kind == issue_level:
+                ok = ln.num == last_issue + 1 or (in_cat == 0 and (ln.num == 1 or ln.num <= last_issue + 3)) \
+                    or ln.num == last_issue + 2
+                if ok:
+                    if ln.num not in (last_issue + 1, 1):
+                        res.gaps.append(f"{last_issue}→{ln.num}")
+                    if current is None and pending:
+                        _place_pending(res, pending, category)
+                    pending = []
+                    current = RawIssue(ln, category, str(ln.num), [ln], status)
+                    res.issues.append(current)
+                    last_issue = ln.num
+                    in_cat += 1
+                    continue
+            if current is not None:
+                current.lines.append(ln)
+            else:
+                pending.append(ln)
+        if pending:
+            _place_pending(res, pending, category)
+    cats_with_issues = {i.category for i in res.issues}
+    for c in res.categories:
+        if (c.number, c.title) not in cats_with_issues:
+            res.empty_categories.append(c.number)
+    return res
+
+
+_INTRO_RE = re.compile(r"^(?:针对|围绕|对照|按照|根据|截至|截止|经过|通过|巡察|巡视|其中|共)|\d+\s*(?:个|项)|[一二三四五六七八九十]+(?:个|项)")
+
+
+def _place_pending(res: BodyResult, pending: list[Line], category) -> None:
+    """Text in an issue section before its first issue: an intro, or text we could not place."""
+    for ln in pending:
+        if _INTRO_RE.search(ln.match) or len(ln.match) < 6:
+            res.intros.append(ln)
+        else:
+            res.unplaced.append(ln.disp)

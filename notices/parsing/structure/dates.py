@@ -1,0 +1,146 @@
+"""Chinese dates in running text, with the year inferred from context.
+
+Runs on the *match view* of the text (ASCII digits).  Handles
+``2025年2月24日``, ``2月24日`` (year from context), ``二〇二一年二月二十八日``,
+``2021-02-28`` / ``2021.2.28``, month-only ``2020年7月份``, and the ends of
+periods used for deadlines: ``3月末`` / ``3月底`` / ``3月下旬`` / ``年底``.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .numerals import to_int
+
+_CN = "〇零○一二两三四五六七八九十"
+_Y = rf"(?P<y>(?:19|20)\d{{2}}|[〇零○一二][〇零○一二三四五六七八九]{{3}})\s*年"
+_M = rf"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
+_D = rf"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
+_TAIL = r"(?P<tail>份|末|底|上旬|中旬|下旬|初)?"
+
+DATE_RE = re.compile(
+    rf"(?:{_Y}\s*)?{_M}(?:\s*{_D}|{_TAIL})"
+    r"|(?P<iy>(?:19|20)\d{2})[-./](?P<im>1[0-2]|0?[1-9])[-./](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
+    r"|(?P<yy>(?:19|20)\d{2})\s*年(?P<ytail>底|末|年底|年末|上半年|下半年)"
+    r"|(?P<ny>今年|本年|年)(?P<ntail>底|末)"
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    text: str
+    date: dt.date | None
+    has_year: bool
+    precision: str  # "day", "month", "period"
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, min(d, _last_day(y, m)))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _year_value(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    value = to_int(raw)
+    if value is None or not 1900 <= value <= 2100:
+        return None
+    return value
+
+
+def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool = True) -> list[DateMatch]:
+    """Every date in ``text`` in order.  A date without a year takes the year of the
+    last dated mention before it (or ``context``); with ``roll_forward`` a month/day
+    earlier than that mention is taken to be in the following year (narrative order:
+    「2025年11月巡察…1月15日反馈」)."""
+    out: list[DateMatch] = []
+    last = context
+    for m in DATE_RE.finditer(text):
+        g = m.groupdict()
+        has_year = False
+        precision = "day"
+        if g["iy"]:
+            y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+            has_year = True
+        elif g["yy"]:
+            y = int(g["yy"])
+            has_year = True
+            precision = "period"
+            mo, d = (6, 30) if g["ytail"] == "上半年" else (12, 31)
+        elif g["ntail"]:
+            if last is None:
+                out.append(DateMatch(m.start(), m.end(), m.group(0), None, False, "period"))
+                continue
+            y, mo, d = last.year, 12, 31
+            precision = "period"
+        else:
+            y = _year_value(g["y"])
+            has_year = y is not None
+            mo = to_int(g["m"]) or 0
+            if not 1 <= mo <= 12:
+                continue
+            if g["d"]:
+                d = to_int(g["d"]) or 0
+                if not 1 <= d <= 31:
+                    continue
+            else:
+                tail = g["tail"] or ""
+                if not has_year and not tail:
+                    continue  # a bare 「3月」 is too weak to be a date
+                precision = "month" if tail in ("", "份", "初", "上旬") else "period"
+                d = {"": 1, "份": 1, "初": 1, "上旬": 10, "中旬": 20}.get(tail, 31)
+            if y is None:
+                if last is None:
+                    out.append(DateMatch(m.start(), m.end(), m.group(0), None, False, precision))
+                    continue
+                y = last.year
+                candidate = _safe_date(y, mo, d)
+                if roll_forward and candidate is not None and candidate < last and (last - candidate).days > 31:
+                    y += 1
+        date = _safe_date(y, mo, d)
+        if date is not None and has_year:
+            last = date
+        elif date is not None and roll_forward:
+            last = max(last, date) if last else date
+        out.append(DateMatch(m.start(), m.end(), m.group(0), date, has_year, precision))
+    return out
+
+
+def parse_one(text: str, context: dt.date | None = None) -> dt.date | None:
+    """The first date in ``text`` (or None)."""
+    found = find_dates(text, context)
+    return found[0].date if found else None
+
+
+RANGE_SEP_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～|〜|－)\s*")
+
+
+def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, DateMatch] | None:
+    """The first 「DATE 至 DATE」 in ``text``; the end inherits the start's year."""
+    dates = find_dates(text, context)
+    for a, b in zip(dates, dates[1:]):
+        between = text[a.end:b.start]
+        if RANGE_SEP_RE.fullmatch(between) and a.date and b.date:
+            end = b
+            if b.precision == "month":  # 「3月至5月」: the end of May
+                end = DateMatch(b.start, b.end, b.text,
+                                _safe_date(b.date.year, b.date.month, 31), b.has_year, "month")
+            return a, end
+    return None
+
+
+def is_date_only(text: str) -> bool:
+    """A line that is nothing but a date (a signature date)."""
+    text = text.strip()
+    m = DATE_RE.fullmatch(text)
+    return bool(m and (m.group("d") or m.group("id")))

@@ -1,0 +1,326 @@
+"""Inside the text: statuses, measures, labelled sub-parts, dated actions,
+declared counts, statistics and immediate-rectification items.
+
+Everything here works on match-view strings and returns offsets or values;
+callers slice the display text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..result import (
+    STATUS_COMPLETED,
+    STATUS_IN_PROGRESS,
+    STATUS_LONG_TERM,
+    STATUS_NOT_STATED,
+    DatedAction,
+    DeclaredCounts,
+    ImmediateItem,
+    IssueSection,
+    Statistic,
+)
+from .dates import DATE_RE, find_dates
+from .numerals import to_int
+
+# ------------------------------------------------------------------ status
+_LONG_RE = re.compile(
+    r"^(?:需要?|属于?|为|系)?(?:长期(?:坚持|整改|推进|落实|任务|性任务|坚持整改|整改任务|持续|坚持并持续推进)?(?:的?(?:任务|事项|问题))?"
+    r"|持续整改(?:中)?|常态化(?:整改|推进|坚持)|久久为功)$"
+)
+_PROGRESS_RE = re.compile(
+    r"^(?:(?:正在|仍在|尚在)(?:持续|积极|加快|全力)?(?:整改|推进|落实|进行|实施|解决)(?:中|之中)?"
+    r"|(?:持续|正在)?(?:整改|推进|落实|办理)中|持续推进(?:中|整改)?|整改推进中|正在整改中"
+    r"|(?:已经?)?取得(?:了)?(?:阶段性|初步|明显)(?:成效|成果|进展)|阶段性(?:整改)?(?:完成|成效|成果)"
+    r"|(?:已经?)?基本(?:完成(?:整改)?|整改完成|整改到位|完成整改|整改)|部分完成|(?:尚未|未|还未|暂未|没有)(?:完成|整改完成|完成整改|整改到位|整改完毕))$"
+)
+_DONE_RE = re.compile(
+    r"^(?:(?:已经?|均已|已全部|全部|已经全部)(?:完成整改(?:任务)?|整改完成|整改完毕|整改到位|完成|整改|销号|整改销号|办结|解决|整改落实|落实整改|落实到位|完成整改销号)"
+    r"|完成整改|整改完成|整改完毕|整改到位|全部完成|整改已完成|已整改|已完成|已销号|立行立改|已立行立改)$"
+)
+_STATUS_PREFIX_RE = re.compile(
+    r"^(?:目前|当前|现在?|截至目前|截止目前|截至当前|截至发文时|截至通报时|至此|此项|该项|本项|该问题|此问题|本问题|上述问题"
+    r"|该项问题|此项问题|该项工作|此项工作|该项任务|此项任务|整改工作|整改任务|整改|问题|并|且|经整改|通过整改|[,、])+"
+)
+_DATE_IN_RE = re.compile(r"(?:于|在)?(?:" + DATE_RE.pattern + r")(?:前|以前|之前)?")
+_LABEL_RE = re.compile(r"^([\u4e00-\u9fff、及和与]{2,14}):")
+_DEADLINE_LABEL_RE = re.compile(r"(?:时限|期限|时间)$")
+_PAREN_RE = re.compile(r"[(【\[]([^()【】\[\]]{2,14})[)】\]]")
+_SENT_RE = re.compile(r"[^。!?;\n]+")
+STATUS_WORD_RE = re.compile(
+    r"已完成|已整改|整改完成|完成整改|已全部|已销号|已办结|正在整改|整改中|持续推进|阶段性|基本完成|未完成|长期|持续整改"
+)
+
+
+def classify_status(phrase: str) -> str | None:
+    """A short phrase that is nothing but a status → the status, else None."""
+    s = phrase.strip().rstrip("。.!！;；,，")
+    s = _DATE_IN_RE.sub("", s)
+    s = _STATUS_PREFIX_RE.sub("", s)
+    s = s.replace("了", "").strip()
+    if not s or len(s) > 16:
+        return None
+    if _LONG_RE.match(s):
+        return STATUS_LONG_TERM
+    if _PROGRESS_RE.match(s):
+        return STATUS_IN_PROGRESS
+    if _DONE_RE.match(s):
+        return STATUS_COMPLETED
+    return None
+
+
+def _first_clause(s: str) -> str:
+    return re.split(r"[,，]", s, maxsplit=1)[0]
+
+
+def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
+    """(status, evidence, weak) for one issue from what the text says about it.
+
+    ``heading`` is the heading line after its number (title included), ``body``
+    the text after it.  Looked at, in order: a status in brackets on the heading
+    (「（已完成）」), a status right after a label (「整改落实情况：已完成整改」),
+    the first sentence after the title, the last sentence of the issue.  A
+    deadline label (「整改时限：长期坚持」) counts only when nothing else does
+    (``weak``)."""
+    for m in _PAREN_RE.finditer(heading):
+        st = classify_status(m.group(1))
+        if st:
+            return st, m.group(0), False
+    sents = [m for m in _SENT_RE.finditer(heading + "\n" + body)]
+    if not sents:
+        return STATUS_NOT_STATED, "", False
+    weak = None
+    title_end = len(heading)
+    first_body = next((i for i, m in enumerate(sents) if m.start() >= title_end), None)
+    # the title sentence's own last clause: 「1.xxx问题，已整改完成。」
+    head_sent = sents[0].group(0)
+    clauses = re.split(r"[,，]", head_sent)
+    if len(clauses) > 1:
+        st = classify_status(clauses[-1])
+        if st:
+            return st, head_sent, False
+    for i, m in enumerate(sents):
+        sent = m.group(0).strip()
+        lab = _LABEL_RE.match(sent)
+        if lab:
+            content = sent[lab.end():].strip()
+            st = classify_status(content) or classify_status(_first_clause(content))
+            if st:
+                if _DEADLINE_LABEL_RE.search(lab.group(1)):
+                    weak = weak or (st, sent)
+                    continue
+                return st, sent, False
+            continue
+        if i == first_body:
+            st = classify_status(sent) or classify_status(_first_clause(sent))
+            if st:
+                return st, sent, False
+    if first_body is not None:
+        last = sents[-1].group(0).strip()
+        if len(sents) - 1 != first_body and not _LABEL_RE.match(last):
+            st = classify_status(last) or classify_status(_last_clause_after_prefix(last))
+            if st:
+                return st, last, False
+    if weak:
+        return weak[0], weak[1], True
+    return STATUS_NOT_STATED, "", False
+
+
+def _last_clause_after_prefix(sent: str) -> str:
+    """「目前，该问题已整改完成」: the sentence without leading time words."""
+    return re.sub(r"^(?:目前|截至目前|截止目前|现在?|至此)[,，]", "", sent)
+
+
+def title_status_clause(title: str) -> str:
+    """Strip a trailing status clause or bracket from a title."""
+    title = re.sub(r"[(（【\[][^()（）【】\[\]]{2,14}[)）】\]]$", lambda m: "" if classify_status(m.group(0)[1:-1]) else m.group(0), title)
+    parts = re.split(r"([,，])", title)
+    if len(parts) >= 3 and classify_status(parts[-1]):
+        title = "".join(parts[:-2])
+    return title
+
+
+def status_of_section_title(title: str) -> str | None:
+    """「已整改的问题」「正在整改的问题」「需长期坚持的问题(7个)」 → status."""
+    t = re.sub(r"[(（][^)）]*[)）]$", "", title).strip("。:： ")
+    m = re.match(r"^(?:关于)?(.{2,14}?)(?:的)?(?:问题|事项|任务|整改事项|整改任务|整改问题)(?:清单)?(?:及|和)?(?:整改)?(?:情况)?$", t)
+    if not m:
+        return None
+    return classify_status(m.group(1))
+
+
+# ----------------------------------------------------------------- measures
+_MEASURE_RE = re.compile(r"(?:^|(?<=[。;:!?\n,，]))\s*([一二三四五六七八九十]{1,3})是")
+
+
+def measures(body: str) -> list[tuple[int, int]]:
+    """Spans of 一是…二是… in ``body`` (numbered in order from 一)."""
+    spans = []
+    expected = 1
+    starts = []
+    for m in _MEASURE_RE.finditer(body):
+        if to_int(m.group(1)) == expected:
+            starts.append(m.start(1))
+            expected += 1
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(body)
+        spans.append((s, e))
+    return spans
+
+
+_SECTION_LABEL_RE = re.compile(
+    r"(?:^|(?<=[。\n]))\s*([\u4e00-\u9fff、及和与]{2,14}?(?:整改|成效|措施|举措|进展|情况|时限|期限|结果|计划|目标|责任|问题|成果|进度|推进|打算))\s*:"
+)
+
+
+def sections(body: str) -> list[tuple[str, int, int]]:
+    """Labelled sub-parts (label, content start, content end)."""
+    found = list(_SECTION_LABEL_RE.finditer(body))
+    out = []
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(body)
+        out.append((m.group(1), m.end(), end))
+    return out
+
+
+_DEADLINE_RE = re.compile(r"前|之前|以前|为止|截止|期限|时限|计划|力争|预计|确保|拟|将于|将在|争取|底完成|末完成|完成时限")
+
+
+def dated_actions(match: str, display: str, context: dt.date | None) -> list[DatedAction]:
+    out = []
+    for d in find_dates(match, context):
+        # the clause holding the date
+        s = max(match.rfind(c, 0, d.start) for c in "。;,\n") + 1
+        ends = [i for i in (match.find(c, d.end) for c in "。;\n") if i != -1]
+        e = min(ends) if ends else len(match)
+        clause = match[s:e]
+        after = match[d.end:d.end + 6]
+        deadline = bool(_DEADLINE_RE.search(match[max(s, d.start - 6):d.start]) or re.match(r"\s*(?:前|之前|以前|底前|末前|完成|到位)", after)
+                        or (d.precision == "period" and "完成" in clause))
+        out.append(DatedAction(kind="deadline" if deadline else "action", date=d.date,
+                               date_text=display[d.start:d.end], text=display[s:e].strip()))
+    return out
+
+
+# -------------------------------------------------------- declared counts
+_N = r"(\d{1,4}|[一二两三四五六七八九十百]{1,5})"
+_CAT_ISSUES_RE = re.compile(
+    _N + r"\s*(?:个)?(?:大方面|方面|大项|大类|类|项|部分|个领域)(?:的|,|、|共|合计)?(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题"
+)
+_ISSUES_RE = re.compile(
+    r"(?:反馈|指出|提出|发现|移交|交办|梳理出?)[^。;,]{0,12}?(?:问题|意见)?(?:共|共计|合计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题(?!已|正在|均|全部)"
+    r"|(?:反馈|指出|提出)(?:的)?问题(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)"
+)
+_DONE_COUNT_RE = re.compile(
+    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:已经?|均已|全部)(?:全部)?(?:整改完成|完成整改|整改到位|完成|整改完毕|整改|销号)"
+    r"|(?:已经?|其中)(?:整改完成|完成整改|完成|整改到位|整改)(?:了)?(?:问题)?\s*" + _N + r"\s*(?:个|项|条)"
+)
+_PROGRESS_COUNT_RE = re.compile(
+    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:整改|推进|落实)(?:中)?"
+    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
+)
+
+
+def _clauses_without(text: str, word: str):
+    for m in re.finditer(r"[^。;\n]+", text):
+        if word not in m.group(0):
+            yield m.group(0)
+
+
+def declared_counts(text: str) -> DeclaredCounts:
+    categories = issues = completed = in_progress = None
+    for sent in _clauses_without(text, "立行立改"):
+        if issues is None:
+            m = _CAT_ISSUES_RE.search(sent)
+            if m:
+                categories, issues = to_int(m.group(1)), to_int(m.group(2))
+            else:
+                m = _ISSUES_RE.search(sent)
+                if m:
+                    issues = to_int(m.group(1) or m.group(2))
+        if completed is None:
+            m = _DONE_COUNT_RE.search(sent)
+            if m:
+                completed = to_int(m.group(1) or m.group(2))
+        if in_progress is None:
+            m = _PROGRESS_COUNT_RE.search(sent)
+            if m:
+                in_progress = to_int(next(g for g in m.groups() if g))
+    return DeclaredCounts(categories=categories, issues=issues, completed=completed, in_progress=in_progress)
+
+
+_STAT_CLAUSE_RE = re.compile(
+    r"^(?:截至目前|截止目前|目前|累计|共计|共|其中|已|并|还|同时)*(?P<label>[\u4e00-\u9fff“”]{2,16}?)(?:共|累计)?(?P<v>\d{1,7})\s*"
+    r"(?P<u>人次|项|人|条|个|次|件|份|万元|元|家|场|篇|名|期|起|批)$"
+)
+
+
+def statistics(match: str, display: str) -> list[Statistic]:
+    out = []
+    for sm in re.finditer(r"[^。\n]+", match):
+        sent = sm.group(0)
+        if not re.search(r"截至|截止|累计|共计|目前|共", sent) or "问题" in sent and "整改" in sent:
+            continue
+        for cm in re.finditer(r"[^,、;]+", sent):
+            clause = cm.group(0).strip()
+            m = _STAT_CLAUSE_RE.match(clause)
+            if not m or "问题" in m.group("label") or "年" in m.group("label"):
+                continue
+            label = m.group("label").replace("了", "")
+            out.append(Statistic(label=label, value=int(m.group("v")), unit=m.group("u"),
+                                 sentence=display[sm.start():sm.end()].strip()))
+    return out
+
+
+# ------------------------------------------------------- immediate items
+_QUOTE_RE = re.compile(r"“([^“”]{4,200})”")
+_IMM_COUNT_RE = re.compile(_N + r"\s*(?:个|项|件|条)(?:立行立改)?(?:事项|问题)?")
+_LOOSE_DONE_RE = re.compile(r"(?:已经?|均已|全部)(?:全部)?(?:整改完成|完成整改|完成|整改到位|办结|整改完毕|销号)")
+_LOOSE_PROGRESS_RE = re.compile(r"正在(?:整改|推进)|整改中|持续推进|基本完成")
+
+
+def _loose_status(text: str) -> tuple[str, str]:
+    for rx, st in ((_LOOSE_PROGRESS_RE, STATUS_IN_PROGRESS), (_LOOSE_DONE_RE, STATUS_COMPLETED)):
+        m = rx.search(text)
+        if m:
+            return st, m.group(0)
+    return STATUS_NOT_STATED, ""
+
+
+def immediate_from_section(items: list[str], match: str, display: str) -> list[ImmediateItem]:
+    """Items of a 立行立改 section: its numbered lines, else its quoted items, else the stated count."""
+    out = []
+    if items:
+        for text in items:
+            st, ev = _loose_status(text)
+            out.append(ImmediateItem(text=text, status=st, status_evidence=ev))
+        return out
+    st, ev = _loose_status(match)
+    count = None
+    m = re.search(_N + r"\s*(?:个|项|件|条)立行立改|立行立改(?:事项|问题)(?:共)?\s*" + _N + r"\s*(?:个|项|件|条)", match)
+    if m:
+        count = to_int(m.group(1) or m.group(2))
+    quotes = [display[q.start(1):q.end(1)] for q in _QUOTE_RE.finditer(match)]
+    if quotes and (count is None or count == len(quotes)):
+        return [ImmediateItem(text=q, status=st, status_evidence=ev) for q in quotes]
+    if count and count < 200:
+        text = display.strip()
+        return [ImmediateItem(text=text, status=st, status_evidence=ev) for _ in range(count)]
+    return out
+
+
+def immediate_from_text(match: str, display: str) -> list[ImmediateItem]:
+    """A sentence such as 「巡察组移交的3个立行立改事项已全部整改完成」 outside a section."""
+    for sm in re.finditer(r"[^。\n]+", match):
+        sent = sm.group(0)
+        if "立行立改" not in sent:
+            continue
+        m = re.search(_N + r"\s*(?:个|项|件|条)立行立改(?:事项|问题)|立行立改(?:事项|问题)(?:共)?\s*" + _N + r"\s*(?:个|项|件|条)", sent)
+        if m:
+            count = to_int(m.group(1) or m.group(2))
+            if count and count < 200:
+                d = display[sm.start():sm.end()].strip()
+                st, ev = _loose_status(sent)
+                return [ImmediateItem(text=d, status=st, status_evidence=ev) for _ in range(count)]
+    return []

@@ -1,0 +1,223 @@
+"""Header fields: institution, inspecting body, round, group, dates, contacts.
+
+All functions take match-view text (see ``normalize``) and, where they return
+the notice's own wording, the display text at the same offsets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from ..result import Contacts
+from .dates import find_dates, find_range, is_date_only
+
+_NUM = "一二三四五六七八九十\\d"
+_BODY = r"(?:省委|自治区党委|市委|州委|盟委|地委|县委|区委|旗委)"
+_SPLIT_SENT_RE = re.compile(r"[^。!?;\n]*[。!?;\n]?")
+
+ROUND_RE = re.compile(rf"[{_NUM}]{{1,3}}届{_BODY}?第[{_NUM}]{{1,3}}轮|{_BODY}第[{_NUM}]{{1,3}}轮(?=巡)")
+GROUP_RE = re.compile(
+    rf"(?:{_BODY}(?:第[{_NUM}]{{1,3}}轮)?)?(?:第[{_NUM}]{{1,3}}巡[察视]组|巡[察视]第?[{_NUM}]{{1,3}}组)"
+)
+BODY_RE = re.compile(
+    rf"(?P<a>{_BODY})(?:第[{_NUM}]{{1,3}}轮)?(?:巡[察视]工作)?(?:的)?(?:统一部署|第[{_NUM}]{{1,3}}巡[察视]组|巡[察视]组|巡[察视]办)"
+    rf"|根据(?:[{_NUM}]{{1,3}}届)?(?P<b>{_BODY})"
+)
+BODY_FALLBACK_RE = re.compile(r"根据(?P<c>[\u4e00-\u9fff]{2,12}?(?:党委|党组))(?:的)?(?:统一部署|巡[察视])")
+
+ORG_SUFFIX = r"(?:总支部?委员会|支部委员会|委员会|党委|党总支|总支|党支部|党组织|党组)"
+ORG_RE = re.compile(rf"(?:中共|中国共产党)(?P<n>[\u4e00-\u9fff]{{2,30}}?){ORG_SUFFIX}")
+TITLE_ORG_RE = re.compile(rf"^(?:中共|中国共产党)?(?P<n>[\u4e00-\u9fff]{{2,30}}?){ORG_SUFFIX}?关于")
+INTRO_ORG_RE = re.compile(
+    r"(?:对|向)(?P<n>[\u4e00-\u9fff]{2,30}?)(?:党委|党总支|党支部|党组|领导班子|党组织)?(?:开展|进行|实施)(?:了)?"
+    r"[\u4e00-\u9fff]{0,6}?巡[察视]"
+)
+_INSTITUTION_END = re.compile(r"(?:院|中心|所|站|局|委|办|校|学|公司|集团|馆)$")
+_GENERIC = {"我院", "本院", "医院", "院", "该院", "中心", "我中心", "本单位", "我单位", "单位", "我局"}
+_ADMIN = "省市县区旗州盟"
+_PLACE_RE = re.compile(rf"[\u4e00-\u9fff]{{2,5}}?[{_ADMIN}]")
+
+PHONE_RE = re.compile(r"(?<![\d.-])(?:\(0\d{2,3}\)\s*|0\d{2,3}[-—]?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
+EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+ADDRESS_RE = re.compile(
+    r"(?:邮政地址|通信地址|通讯地址|邮寄地址|来信地址|联系地址|信件地址|邮政信箱|来信请寄|地址)\s*[:为]?\s*(?P<a>[^;。\n]{4,80})"
+)
+PHONE_LABEL_RE = re.compile(r"电话|联系方式|热线|手机|座机|传真")
+DISCLOSURE_RE = re.compile(r"(?:公开期限|公示期限|公开时间|公示时间|公示期|公开期)\s*[:为]?\s*(?P<t>[^。;\n]{0,80})")
+
+
+def sentences(text: str):
+    """(start, end) of each sentence in ``text`` (split at 。!?; and line ends)."""
+    for m in _SPLIT_SENT_RE.finditer(text):
+        if m.end() > m.start():
+            yield m.start(), m.end()
+
+
+# ---------------------------------------------------------------- institution
+def _clean_name(name: str) -> str | None:
+    name = re.sub(r"^(?:中共|中国共产党)", "", name)
+    name = re.sub(r"(?:党委|党总支|总支|党支部|党组织|党组)$", "", name)
+    if len(name) < 3 or name in _GENERIC or name.startswith(("我", "本", "该")):
+        return None
+    if not _INSTITUTION_END.search(name):
+        return None
+    return name
+
+
+def institution_candidates(title: str, head: str, tail: str, whole: str) -> list[str]:
+    found: list[str] = []
+    m = TITLE_ORG_RE.search(title)
+    if m:
+        found.append(m.group("n"))
+    for text in (title, head, tail):
+        found += [m.group("n") for m in ORG_RE.finditer(text)]
+    found += [m.group("n") for m in INTRO_ORG_RE.finditer(head)]
+    for line in tail.split("\n"):
+        if re.fullmatch(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{3,30}}?{ORG_SUFFIX}?", line) and not ORG_RE.search(line):
+            found.append(line)
+    names = []
+    for n in found:
+        n = _clean_name(n)
+        if n and n not in names:
+            names.append(n)
+    return names
+
+
+def _needs_place(name: str) -> bool:
+    return name[0] in _ADMIN or not any(c in _ADMIN for c in name[1:-1])
+
+
+def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
+    """市中医院 → 清远市中医院 when the text (or an address) shows the place."""
+    counts: Counter[str] = Counter()
+    for m in re.finditer(re.escape(name), whole):
+        run = re.search(r"[\u4e00-\u9fff]{1,8}$", whole[max(0, m.start() - 8):m.start()])
+        if not run:
+            continue
+        run_text = re.sub(r"^.*?(?:中共|中国共产党)", "", run.group(0))
+        for k in range(1, min(6, len(run_text)) + 1):
+            prefix = run_text[-k:]
+            if name[0] in _ADMIN or prefix[-1] in _ADMIN:
+                counts[prefix] += 1
+    best = None
+    for prefix, _ in counts.items():
+        full = prefix + name
+        seen = whole.count(full)
+        bounded = re.search(rf"(?:^|[^\u4e00-\u9fff]|中共|中国共产党){re.escape(full)}", whole, re.M) is not None
+        place = name[0] in _ADMIN and any(p == prefix + name[0] for p in places) or prefix in places
+        score = (bounded or place, seen, -len(prefix))
+        if (bounded or place) and (best is None or score > best[0]):
+            best = (score, full)
+    return best[1] if best else name
+
+
+def resolve_institution(candidates: list[str], whole: str, addresses: list[str]) -> tuple[str | None, list[str]]:
+    if not candidates:
+        return None, []
+    places = [m.group(0) for a in addresses for m in _PLACE_RE.finditer(a)]
+    best = max(candidates, key=len)
+    if _needs_place(best):
+        best = _extend_with_place(best, whole, places)
+    aliases = [c for c in candidates if c != best]
+    return best, aliases
+
+
+# --------------------------------------------------------------- the rest
+def inspecting_body(text: str) -> str | None:
+    m = BODY_RE.search(text)
+    if m:
+        return m.group("a") or m.group("b")
+    m = BODY_FALLBACK_RE.search(text)
+    return m.group("c") if m else None
+
+
+def find_round(match: str, display: str) -> str | None:
+    m = ROUND_RE.search(match)
+    return display[m.start():m.end()] if m else None
+
+
+def find_group(match: str, display: str) -> str | None:
+    m = GROUP_RE.search(match)
+    return display[m.start():m.end()] if m else None
+
+
+def inspection_dates(text: str):
+    """(start, end, feedback) from the opening sentences."""
+    start = end = feedback = None
+    range_span = None
+    for s, e in sentences(text):
+        sent = text[s:e]
+        if "巡察" not in sent and "巡视" not in sent and "反馈" not in sent:
+            continue
+        if start is None:
+            r = find_range(sent)
+            if r:
+                start, end = r[0].date, r[1].date
+                range_span = (s + r[0].start, s + r[1].end)
+        if feedback is None and "反馈" in sent:
+            for d in find_dates(sent, end or start):
+                pos = s + d.start
+                if range_span and range_span[0] <= pos < range_span[1]:
+                    continue
+                if d.date and d.precision == "day":
+                    feedback = d.date
+                    break
+        if start is not None and feedback is not None:
+            break
+    return start, end, feedback
+
+
+def published_date(match_lines: list[str]) -> dt.date | None:
+    for line in reversed(match_lines[-8:]):
+        if is_date_only(line):
+            found = find_dates(line)
+            if found and found[0].date:
+                return found[0].date
+    return None
+
+
+def disclosure(match: str, display: str, context: dt.date | None):
+    m = DISCLOSURE_RE.search(match)
+    if not m:
+        return None, None, ""
+    text = m.group("t")
+    r = find_range(text, context)
+    shown = display[m.start():m.end()].strip()
+    if r:
+        return r[0].date, r[1].date, shown
+    dates = [d for d in find_dates(text, context) if d.date]
+    return (dates[0].date if dates else None), None, shown
+
+
+def contacts(match: str, display: str) -> Contacts:
+    emails: list[str] = []
+    for m in EMAIL_RE.finditer(match):
+        e = m.group(0).rstrip(".").lower()
+        if e not in emails:
+            emails.append(e)
+    addresses: list[str] = []
+    for m in ADDRESS_RE.finditer(match):
+        a = display[m.start("a"):m.end("a")]
+        a = re.split(r"[（(]?邮编|[（(]邮政编码|，|,", a)[0].strip(" :：，,、")
+        a = re.sub(r"[（(][^）)]*$", "", a).strip()
+        if len(a) >= 4 and not EMAIL_RE.search(a) and a not in addresses:
+            addresses.append(a)
+    phones: list[str] = []
+    scrubbed = EMAIL_RE.sub(lambda m: " " * len(m.group(0)), match)
+    for d in find_dates(scrubbed):
+        scrubbed = scrubbed[:d.start] + " " * (d.end - d.start) + scrubbed[d.end:]
+    for s, e in sentences(scrubbed):
+        sent = scrubbed[s:e]
+        label = PHONE_LABEL_RE.search(sent)
+        if not label:
+            continue
+        for m in PHONE_RE.finditer(sent, label.start()):
+            # not a postal code, house number or amount: nothing like 号/元 right after
+            after = sent[m.end():m.end() + 1]
+            if after in ("号", "元", "万", "年", "人", "个"):
+                continue
+            p = display[s + m.start():s + m.end()].strip()
+            if p not in phones:
+                phones.append(p)
+    return Contacts(phones=phones, emails=emails, addresses=addresses)

@@ -1,0 +1,219 @@
+"""Noise cleanup: text as extracted → logical lines, in two aligned views.
+
+``display`` lines keep the notice's own characters (what we return to users);
+``match`` lines are the same length, character for character, with full-width
+ASCII folded to half-width (``（一）`` → ``(一)``, ``１２`` → ``12``, ``：`` →
+``:``) and traditional characters folded to simplified when the text has any.
+Every regex in the parser runs on ``match``; every string it returns is sliced
+from ``display`` at the same offsets.
+
+What is removed or repaired before that:
+- ``[bookmark: …]`` marks, markdown ``**bold**`` and ``#`` heading marks;
+- page numbers (``- 3 -``, ``第3页 共9页``) and running page headers (a copy of
+  one of the first lines, repeated later);
+- spaces inside Chinese text (「中共辽阳市 中心医院 委员会」, 「29 项」);
+- lines broken mid-sentence or mid-word by PDF conversion (joined again).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .dates import is_date_only
+
+# ---------------------------------------------------------------- 1:1 folding
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII → ASCII
+_FOLD.update({ord("　"): " ", ord("〔"): "(", ord("〕"): ")", ord("﹙"): "(", ord("﹚"): ")",
+              ord("﹒"): ".", ord("︰"): ":", ord("﹕"): ":", ord("∶"): ":", ord("﹐"): ",",
+              ord("﹔"): ";", ord("―"): "—", ord("－"): "-", ord("｡"): "。"})
+FOLD_TABLE = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FOLD.items()}
+
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_MARKUP_RE = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?", re.M)
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—"
+_INNER_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_PAGE_RE = re.compile(
+    r"^[-—–_·•\s]*(?:第\s*)?\d{1,3}\s*页?\s*(?:(?:/|共)\s*\d{1,3}\s*页?)?[-—–_·•\s]*$"
+    r"|^[-—–_\s]*[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?\s*$"
+)
+
+# ------------------------------------------------------- structure of a line
+# (on the match view)
+L1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.](?![\d一二三四五六七八九十])")
+L2_RE = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)\s*[、.]?")
+L3_RE = re.compile(r"^(\d{1,3})\s*(?:[.、](?!\d)|\)(?=\s*[^\d\s]))")
+L4_RE = re.compile(r"^\((\d{1,3})\)\s*[、.]?")
+L5_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
+Q_RE = re.compile(r"^(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*[:、.]")
+MEASURE_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，])")
+LABEL_START_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}[:]")
+CLOSING_START_RE = re.compile(
+    r"^(?:欢迎|如有意见|如对|联系(?:电话|方式|人|地址)|举报电话|监督电话|公开期限|公示期|公开时间|"
+    r"电子邮箱|电子信箱|邮箱|邮政|通讯地址|通信地址|来信|特此通报|特此公告)"
+)
+SIGNATURE_RE = re.compile(r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}(?:委员会|党委|党总支|总支部?|支部|党组)(?:文件)?$")
+
+_HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|计划|打算|举措|文件|委员会|党委|党组)$")
+_TERMINAL = set("。！？；:!?;…")
+_CLOSERS = "”’\"')）】]》"
+
+
+def marker_of(match_line: str):
+    """(kind, number text, end offset of the marker) or None."""
+    for kind, rx in (("L2", L2_RE), ("L4", L4_RE), ("L1", L1_RE), ("L3", L3_RE), ("L5", L5_RE), ("Q", Q_RE)):
+        m = rx.match(match_line)
+        if m:
+            return kind, m.group(1), m.end()
+    return None
+
+
+def ends_terminal(match_line: str) -> bool:
+    s = match_line.rstrip(_CLOSERS + " ")
+    return bool(s) and s[-1] in _TERMINAL
+
+
+def _starts_block(match_line: str) -> bool:
+    return bool(
+        marker_of(match_line)
+        or MEASURE_START_RE.match(match_line)
+        or LABEL_START_RE.match(match_line)
+        or CLOSING_START_RE.match(match_line)
+        or SIGNATURE_RE.match(match_line)
+        or is_date_only(match_line)
+    )
+
+
+# ------------------------------------------------------------ traditional
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        from opencc import OpenCC
+    except Exception:  # pragma: no cover - opencc is pinned, but parse anyway without it
+        return None
+    return OpenCC("t2s").convert
+
+
+@lru_cache(maxsize=1)
+def _traditional_re():
+    """Characters that only traditional text uses (those t2s changes on their own)."""
+    convert = _t2s()
+    if convert is None:
+        return None
+    chars = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    folded = convert(chars)
+    if len(folded) != len(chars):  # pragma: no cover
+        return None
+    # keep characters that simplified notices use themselves (著, 乾, 於 as surname…)
+    trad = [a for a, b in zip(chars, folded) if a != b and a not in "著乾於餘甦藉瞭麼傢"]
+    return re.compile("[" + "".join(trad) + "]")
+
+
+def fold_traditional(text: str) -> str:
+    """t2s when the text has a noticeable share of traditional-only characters."""
+    rx = _traditional_re()
+    if rx is None:
+        return text
+    hits = 0
+    for _ in rx.finditer(text):
+        hits += 1
+        if hits >= 3:
+            break
+    if hits < 3 and not (hits and len(text) < 200):
+        return text
+    return _t2s()(text)
+
+
+# --------------------------------------------------------------- documents
+@dataclass
+class Document:
+    display: list[str]  # logical lines as the notice prints them
+    match: list[str]  # same lengths, folded for matching
+
+    @property
+    def match_text(self) -> str:
+        return "\n".join(self.match)
+
+    @property
+    def display_text(self) -> str:
+        return "\n".join(self.display)
+
+
+def _raw_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _INVISIBLE_RE.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    text = _MARKUP_RE.sub("", text)
+    lines = []
+    for line in text.split("\n"):
+        line = _INNER_SPACE_RE.sub("", line.strip())
+        if line and not _PAGE_RE.match(line):
+            lines.append(line)
+    return lines
+
+
+def _drop_running_headers(lines: list[str]) -> list[str]:
+    head = {ln for ln in lines[:3] if len(ln) <= 40}
+    if not head:
+        return lines
+    return lines[:3] + [ln for ln in lines[3:] if ln not in head]
+
+
+def _wrap_width(match_lines: list[str]) -> int | None:
+    """The line width of a hard-wrapped text (every line cut at ~N characters), else None."""
+    lengths = [len(s) for s in match_lines if len(s) >= 15]
+    if len(lengths) < 12:
+        return None
+    lengths.sort()
+    width = lengths[int(len(lengths) * 0.9)]
+    if width > 70:
+        return None
+    near = sum(1 for n in lengths if width - 3 <= n <= width + 1)
+    return width if near >= 0.4 * len(lengths) else None
+
+
+def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
+    """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
+    if nxt[0] in ",，。、;；:：)）”’!！?？":
+        return True  # no line starts with a comma or a closing mark
+    if ends_terminal(prev) or _starts_block(nxt):
+        return False
+    last = prev.rstrip()[-1]
+    if last in ",、(“《—-":
+        return True  # a sentence cannot end on a comma or an opening mark
+    if wrap and len(prev) >= wrap - 3:
+        return True
+    if marker_of(prev):
+        # a heading: only a long heading-plus-body line, or a short tail of a cut heading
+        if len(prev) >= 60 and "。" in prev:
+            return True
+        return len(nxt) <= 20 and ends_terminal(nxt) and not any(c in _TERMINAL for c in nxt.rstrip(_CLOSERS)[:-1])
+    if _HEADING_END_RE.search(prev):
+        return False  # a title or heading without a marker
+    if len(prev) >= 30:
+        return True  # a paragraph line cut at a page break
+    return len(nxt) <= 20 and ends_terminal(nxt) and len(prev) >= 12 and not SIGNATURE_RE.match(prev)
+
+
+def normalize(text: str) -> Document:
+    lines = _drop_running_headers(_raw_lines(text))
+    folded = [ln.translate(FOLD_TABLE) for ln in lines]
+    joined = "\n".join(folded)
+    simplified = fold_traditional(joined)
+    if simplified is not joined:
+        parts = simplified.split("\n")
+        if len(parts) == len(folded) and all(len(a) == len(b) for a, b in zip(parts, folded)):
+            folded = parts
+        else:  # a conversion that changed lengths: give up the original characters
+            lines = folded = parts
+    wrap = _wrap_width(folded)
+    disp: list[str] = []
+    match: list[str] = []
+    for d, m in zip(lines, folded):
+        if match and _should_join(match[-1], m, wrap):
+            disp[-1] += d
+            match[-1] += m
+        else:
+            disp.append(d)
+            match.append(m)
+    return Document(disp, match)
