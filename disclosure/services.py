@@ -1,0 +1,122 @@
+"""Writes: public comments, their handling, and staff decisions about a notice's publicity.
+
+Each function is keyword-only and one transaction.  Refusals a person can act
+on raise ``DisclosureRefused`` with a Chinese message; acting without the
+role raises ``PermissionDenied``.
+"""
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from notices.models import Notice
+from tracking.models import IssueStatement
+from tracking.roles import is_reviewer
+
+from . import ratelimit
+from .models import COMMENT_MAX_LENGTH, DisclosureChange, PublicComment
+from .selectors import readable_notices
+from .window import WindowState, add_working_days, local_today, notice_window_state
+
+
+class DisclosureRefused(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _require_reviewer(user):
+    if not is_reviewer(user):
+        raise PermissionDenied("只有巡察办工作人员可以设置公开")
+
+
+@transaction.atomic
+def comment_create(*, notice: Notice, text: str, client_address: str, name: str = "", contact: str = "",
+                   issue=None, today: dt.date | None = None) -> PublicComment:
+    today = today or local_today()
+    # Re-read: the page may have been rendered before staff unpublished it or the window ended.
+    current = readable_notices(today).filter(pk=notice.pk).first()
+    if current is None or notice_window_state(current, today) is not WindowState.OPEN:
+        raise DisclosureRefused("公示期已结束，不再接收意见。", "closed")
+    text = text.strip()
+    if not text:
+        raise DisclosureRefused("请填写意见内容。", "empty")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise DisclosureRefused(f"意见内容不能超过{COMMENT_MAX_LENGTH}字。", "too_long")
+    if issue is not None and not IssueStatement.objects.filter(notice=current, issue=issue).exists():
+        raise DisclosureRefused("所选问题不属于这份通报。", "issue_mismatch")
+    hashed = ratelimit.client_hash(client_address)
+    if not ratelimit.take(hashed):
+        raise DisclosureRefused("提交过于频繁，请稍后再试。", "rate_limited")
+    return PublicComment.objects.create(
+        notice=current, issue=issue, text=text, name=name.strip(), contact=contact.strip(), client_hash=hashed
+    )
+
+
+@transaction.atomic
+def comment_mark_handled(*, comment: PublicComment, user, reply_note: str) -> PublicComment:
+    reply_note = reply_note.strip()
+    if not reply_note:
+        raise DisclosureRefused("请填写处理说明。", "empty_reply")
+    visible = PublicComment.objects.visible_to(user).filter(pk=comment.pk)
+    if not visible.exists():
+        raise PermissionDenied("无权处理这条意见")
+    # Conditional update: of two people handling at once, exactly one wins.
+    touched = visible.filter(handled=False).update(
+        handled=True, handled_by=user, handled_at=timezone.now(), reply_note=reply_note
+    )
+    if touched != 1:
+        raise DisclosureRefused("这条意见已经处理过了。", "already_handled")
+    comment.refresh_from_db()
+    return comment
+
+
+@transaction.atomic
+def notice_set_disclosure_window(*, notice: Notice, start: dt.date, user, end: dt.date | None = None,
+                                 working_days: int | None = None, reason: str = "") -> Notice:
+    """Staff set or correct the 公开期限: an end date, or a number of working days from ``start``."""
+    _require_reviewer(user)
+    if (end is None) == (working_days is None):
+        raise DisclosureRefused("请填写结束日期或工作日数（二选一）。", "end_or_days")
+    if working_days is not None:
+        try:
+            end = add_working_days(start, working_days)
+        except ValueError:
+            raise DisclosureRefused("工作日数应在1到60之间。", "working_days_range") from None
+    if end < start:
+        raise DisclosureRefused("结束日期不能早于开始日期。", "end_before_start")
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    DisclosureChange.objects.create(
+        notice=locked, kind=DisclosureChange.Kind.WINDOW_SET, old_start=locked.disclosure_start,
+        old_end=locked.disclosure_end, new_start=start, new_end=end, working_days=working_days,
+        reason=reason.strip(), changed_by=user,
+    )
+    locked.disclosure_start, locked.disclosure_end, locked.disclosure_set_by_staff = start, end, True
+    # Only these fields: a parse running at the same time owns the others.
+    locked.save(update_fields=["disclosure_start", "disclosure_end", "disclosure_set_by_staff"])
+    return locked
+
+
+def _set_unpublished(*, notice: Notice, user, unpublished: bool, reason: str) -> Notice:
+    _require_reviewer(user)
+    touched = Notice.objects.filter(pk=notice.pk, unpublished=not unpublished).update(unpublished=unpublished)
+    if touched != 1:
+        raise DisclosureRefused("这份通报已经撤下公开。" if unpublished else "这份通报并未撤下。", "no_change")
+    DisclosureChange.objects.create(
+        notice_id=notice.pk, reason=reason.strip(), changed_by=user,
+        kind=DisclosureChange.Kind.UNPUBLISHED if unpublished else DisclosureChange.Kind.REPUBLISHED,
+    )
+    notice.refresh_from_db(fields=["unpublished"])
+    return notice
+
+
+@transaction.atomic
+def notice_unpublish(*, notice: Notice, user, reason: str = "") -> Notice:
+    return _set_unpublished(notice=notice, user=user, unpublished=True, reason=reason)
+
+
+@transaction.atomic
+def notice_republish(*, notice: Notice, user, reason: str = "") -> Notice:
+    return _set_unpublished(notice=notice, user=user, unpublished=False, reason=reason)
