@@ -19,7 +19,7 @@ from typing import Callable
 from ..errors import NoticeFileError
 from ._text import han_count
 from .base import FORMATS, ExtractedText
-from .sniff import ACCEPTED_HINT, extension_of, sniff_format
+from .sniff import ACCEPTED_HINT, extension_of, looks_like_mhtml, sniff_format
 
 __all__ = ["EXTRACTORS", "ExtractedText", "FORMATS", "MAX_BYTES", "extract_text", "get_extractor"]
 
@@ -76,7 +76,12 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
         ) from exc
 
     ext = extension_of(filename)
-    if fmt == "html" and ext in ("pdf", "docx", "doc") and han_count(result.text) < _MIN_HAN_FOR_RENAMED:
+    if (
+        fmt == "html"
+        and ext in ("pdf", "docx", "doc")
+        and not looks_like_mhtml(data)  # Word's own "single file web page" saved as .doc
+        and han_count(result.text) < _MIN_HAN_FOR_RENAMED
+    ):
         raise NoticeFileError(
             f"文件扩展名为.{ext}，但内容是一个网页（可能是下载失败时得到的错误页面），其中没有通报正文，请重新下载原文件后上传",
             code="format_mismatch",

@@ -155,7 +155,9 @@ _LEGACY = ("gb18030", "big5", "cp950", "big5hkscs")
 def _guess_legacy(data: bytes) -> tuple[str, str, list[str]]:
     """GB18030 or Big5: rank strict decodings by plausibility, ask charset-normalizer too."""
     tried: dict[str, tuple[float, int, str]] = {}
-    for encoding in _LEGACY:
+    # UTF-16 without BOM and without any ASCII has no NULs to give it away.
+    candidates = _LEGACY + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ())
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
