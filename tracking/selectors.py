@@ -1,0 +1,144 @@
+"""Reads for the review pages and the API, each a fixed number of queries.
+
+``with_progress`` hangs everything the overview shows off one Institution
+queryset as correlated subqueries on the institution's latest inspection,
+so a page of fifty hospitals costs one query however many issues they
+have.  The institution page loads an inspection and everything under it
+with ``prefetch_related``: a constant number of queries per page.
+"""
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from notices.models import Notice
+
+from . import themes
+from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
+
+DUE_SOON_DAYS = 20
+
+_OPEN = Q(verification=Verification.REOPENED) | (
+    ~Q(verification=Verification.VERIFIED) & ~Q(status=RectificationStatus.COMPLETED)
+)
+
+
+def _latest_inspection():
+    return Inspection.objects.filter(institution=OuterRef("pk")).order_by("-feedback_on", "-id")
+
+
+def _issue_count(condition: Q) -> Coalesce:
+    rows = (
+        FeedbackIssue.objects.filter(condition, inspection=OuterRef("latest_inspection_id"))
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def with_progress(institutions, *, theme: str | None = None, today: dt.date | None = None):
+    """Annotate each institution with its latest inspection and that inspection's issue counts.
+
+    With ``theme`` every count covers only the issues of that theme, so
+    「医保 & 未完成」 reads straight off the counts.
+    """
+    today = today or timezone.localdate()
+    scope = themes.theme_q(theme) if theme else Q()
+    latest = _latest_inspection()
+    counts = {
+        "n_issues": Q(),
+        "n_completed": Q(status=RectificationStatus.COMPLETED),
+        "n_in_progress": Q(status=RectificationStatus.IN_PROGRESS),
+        "n_long_term": Q(status=RectificationStatus.LONG_TERM),
+        "n_not_stated": Q(status=RectificationStatus.NOT_STATED),
+        "n_verified": Q(verification=Verification.VERIFIED),
+        "n_reopened": Q(verification=Verification.REOPENED),
+        "n_open": _OPEN,
+        "n_overdue": _OPEN & Q(due_on__lt=today),
+        "n_due_soon": _OPEN & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+    }
+    return institutions.annotate(
+        latest_inspection_id=Subquery(latest.values("pk")[:1]),
+        latest_inspecting_body=Subquery(latest.values("inspecting_body")[:1]),
+        latest_round=Subquery(latest.values("round")[:1]),
+        latest_group=Subquery(latest.values("group")[:1]),
+        latest_feedback_on=Subquery(latest.values("feedback_on")[:1]),
+    ).annotate(**{name: _issue_count(scope & condition) for name, condition in counts.items()})
+
+
+def attach_notice_warnings(rows) -> None:
+    """Set ``n_warnings`` (parser warnings on the latest inspection's notices) on a page of rows: one query."""
+    ids = [row.latest_inspection_id for row in rows if row.latest_inspection_id]
+    warnings: dict[int, int] = {}
+    for inspection_id, items in Notice.objects.active().filter(inspection_id__in=ids).values_list(
+        "inspection_id", "warnings"
+    ):
+        warnings[inspection_id] = warnings.get(inspection_id, 0) + len(items or [])
+    for row in rows:
+        row.n_warnings = warnings.get(row.latest_inspection_id, 0)
+
+
+def status_breakdown(issues) -> dict[str, int]:
+    """Counts by claimed status plus verified/open/overdue, in one aggregate query."""
+    today = timezone.localdate()
+    aggregates = {value: Count("pk", filter=Q(status=value)) for value in RectificationStatus.values}
+    aggregates.update(
+        total=Count("pk"),
+        verified=Count("pk", filter=Q(verification=Verification.VERIFIED)),
+        open=Count("pk", filter=_OPEN),
+        overdue=Count("pk", filter=_OPEN & Q(due_on__lt=today)),
+    )
+    return issues.aggregate(**aggregates)
+
+
+def theme_breakdown(issues) -> list[dict]:
+    """Per theme: how many issues match and how many of them are open, in one aggregate query."""
+    aggregates = {}
+    for theme in themes.THEMES:
+        match = themes.theme_q(theme.key)
+        aggregates[f"{theme.key}__all"] = Count("pk", filter=match)
+        aggregates[f"{theme.key}__open"] = Count("pk", filter=match & _OPEN)
+    totals = issues.aggregate(**aggregates)
+    rows = [
+        {"theme": theme, "total": totals[f"{theme.key}__all"], "open": totals[f"{theme.key}__open"]}
+        for theme in themes.THEMES
+    ]
+    return sorted(rows, key=lambda row: (-row["total"], row["theme"].label))
+
+
+def latest_inspection_issues(institutions):
+    """The issues of each institution's latest inspection (what the overview charts)."""
+    latest_ids = institutions.annotate(latest_id=Subquery(_latest_inspection().values("pk")[:1])).values("latest_id")
+    return FeedbackIssue.objects.filter(inspection_id__in=Subquery(latest_ids))
+
+
+def issue_detail_prefetches() -> list:
+    """What a page showing issues in full needs, as prefetches: a constant number of queries."""
+    return [
+        "measures",
+        "sections",
+        "actions",
+        Prefetch("statements", queryset=IssueStatement.objects.select_related("notice").order_by(
+            "notice__published_on", "notice__uploaded_at", "pk")),
+        Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "notice")),
+    ]
+
+
+def institution_inspections(institution):
+    """Every inspection of ``institution``, newest first, with categories, issues and notices loaded."""
+    issues = FeedbackIssue.objects.select_related("category", "last_notice", "verified_by").prefetch_related(
+        *issue_detail_prefetches()
+    )
+    notices = Notice.objects.active().order_by("published_on", "uploaded_at")
+    return (
+        Inspection.objects.filter(institution=institution)
+        .order_by("-feedback_on", "-id")
+        .prefetch_related("categories", Prefetch("issues", queryset=issues), Prefetch("notices", queryset=notices))
+    )
+
+
+def institution_notices_without_inspection(institution):
+    return Notice.objects.active().filter(institution=institution, inspection__isnull=True)
