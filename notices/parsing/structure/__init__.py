@@ -91,12 +91,11 @@ def _issue(raw, order: int, context) -> ParsedIssue:
         pos = text_m.find(evidence)
         if pos >= 0:
             evidence = text_d[pos:pos + len(evidence)]
-    offset = len(rest_m) - len(body_m) + (len(body_m) - len(body_m))  # body starts at rest[body_start:]
     measures = [body_d[s:e].strip() for s, e in details.measures(body_m)]
     if not measures:
         measures = [ln.disp[ln.off:].strip() for ln in others if ln.kind in ("L3", "L4", "L5") and ln is not head]
-    sections = [IssueSection(label=body_d[s - len(lab) - 1:s - 1].strip() if False else lab, text=body_d[s:e].strip())
-                for lab, s, e in details.sections(body_m)]
+    sections = [IssueSection(label=body_d[ls:le].strip(), text=body_d[cs:ce].strip())
+                for ls, le, cs, ce in details.sections(body_m)]
     actions = details.dated_actions(body_m, body_d, context)
     return ParsedIssue(
         category=raw.category[0] if raw.category else None,
@@ -198,7 +197,7 @@ def _parse(text: str) -> ParsedNotice:
     if declared.issues is not None and issues and declared.issues != len(issues):
         warnings.append(ParseWarning("declared_issues_mismatch",
                                      f"通报称共有{declared.issues}个问题，实际列出{len(issues)}个"))
-    if declared.categories is not None and categories and declared.categories != len(categories):
+    if declared.categories is not None and declared.categories != len(categories):
         warnings.append(ParseWarning("declared_categories_mismatch",
                                      f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
     if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:

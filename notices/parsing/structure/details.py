@@ -52,10 +52,16 @@ STATUS_WORD_RE = re.compile(
 )
 
 
+_STATUS_HINT_RE = re.compile(r"完成|整改|销号|办结|解决|推进|落实|进行|实施|成效|成果|进展|长期|持续|常态|到位|坚持|久久|立行立改|办理")
+
+
 def classify_status(phrase: str) -> str | None:
     """A short phrase that is nothing but a status → the status, else None."""
     s = phrase.strip().rstrip("。.!！;；,，")
-    s = _DATE_IN_RE.sub("", s)
+    if len(s) > 48 or not _STATUS_HINT_RE.search(s):
+        return None
+    if "月" in s or "年" in s or "-" in s:
+        s = _DATE_IN_RE.sub("", s)
     s = _STATUS_PREFIX_RE.sub("", s)
     s = s.replace("了", "").strip()
     if not s or len(s) > 16:
@@ -173,13 +179,13 @@ _SECTION_LABEL_RE = re.compile(
 )
 
 
-def sections(body: str) -> list[tuple[str, int, int]]:
-    """Labelled sub-parts (label, content start, content end)."""
+def sections(body: str) -> list[tuple[int, int, int, int]]:
+    """Labelled sub-parts: (label start, label end, content start, content end)."""
     found = list(_SECTION_LABEL_RE.finditer(body))
     out = []
     for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(body)
-        out.append((m.group(1), m.end(), end))
+        end = found[i + 1].start(1) if i + 1 < len(found) else len(body)
+        out.append((m.start(1), m.end(1), m.end(), end))
     return out
 
 
@@ -197,6 +203,9 @@ def dated_actions(match: str, display: str, context: dt.date | None) -> list[Dat
         after = match[d.end:d.end + 6]
         deadline = bool(_DEADLINE_RE.search(match[max(s, d.start - 6):d.start]) or re.match(r"\s*(?:前|之前|以前|底前|末前|完成|到位)", after)
                         or (d.precision == "period" and "完成" in clause))
+        lab = _LABEL_RE.match(match[s:e].strip())
+        if lab:
+            s = match.index(lab.group(0), s) + lab.end()
         out.append(DatedAction(kind="deadline" if deadline else "action", date=d.date,
                                date_text=display[d.start:d.end], text=display[s:e].strip()))
     return out

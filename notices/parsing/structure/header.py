@@ -88,6 +88,20 @@ def _needs_place(name: str) -> bool:
     return name[0] in _ADMIN or not any(c in _ADMIN for c in name[1:-1])
 
 
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def _bounded(full: str, whole: str) -> bool:
+    """Does ``full`` occur with nothing Chinese right before it (or after 中共)?"""
+    i = whole.find(full)
+    while i != -1:
+        if i == 0 or not _is_han(whole[i - 1]) or whole.endswith(("中共", "中国共产党"), 0, i):
+            return True
+        i = whole.find(full, i + 1)
+    return False
+
+
 def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
     """市中医院 → 清远市中医院 when the text (or an address) shows the place."""
     counts: Counter[str] = Counter()
@@ -104,7 +118,7 @@ def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
     for prefix, _ in counts.items():
         full = prefix + name
         seen = whole.count(full)
-        bounded = re.search(rf"(?:^|[^\u4e00-\u9fff]|中共|中国共产党){re.escape(full)}", whole, re.M) is not None
+        bounded = _bounded(full, whole)
         place = name[0] in _ADMIN and any(p == prefix + name[0] for p in places) or prefix in places
         score = (bounded or place, seen, -len(prefix))
         if (bounded or place) and (best is None or score > best[0]):

@@ -28,6 +28,14 @@ _FOLD.update({ord("　"): " ", ord("〔"): "(", ord("〕"): ")", ord("﹙"): "("
               ord("﹒"): ".", ord("︰"): ":", ord("﹕"): ":", ord("∶"): ":", ord("﹐"): ",",
               ord("﹔"): ";", ord("―"): "—", ord("－"): "-", ord("｡"): "。"})
 FOLD_TABLE = {k: (chr(v) if isinstance(v, int) else v) for k, v in _FOLD.items()}
+_FOLD_CHARS = frozenset(chr(k) for k in FOLD_TABLE)
+
+
+def fold(text: str) -> str:
+    """Full-width → half-width, 1:1.  (A few ``str.replace`` calls beat ``str.translate``.)"""
+    for c in _FOLD_CHARS.intersection(text):
+        text = text.replace(c, FOLD_TABLE[ord(c)])
+    return text
 
 _INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _MARKUP_RE = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?", re.M)
@@ -146,8 +154,10 @@ def _raw_lines(text: str) -> list[str]:
     text = _MARKUP_RE.sub("", text)
     lines = []
     for line in text.split("\n"):
-        line = _INNER_SPACE_RE.sub("", line.strip())
-        if line and not _PAGE_RE.match(line):
+        line = line.strip()
+        if " " in line:
+            line = _INNER_SPACE_RE.sub("", line)
+        if line and (len(line) > 24 or not _PAGE_RE.match(line)):
             lines.append(line)
     return lines
 
@@ -197,8 +207,8 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
 
 def normalize(text: str) -> Document:
     lines = _drop_running_headers(_raw_lines(text))
-    folded = [ln.translate(FOLD_TABLE) for ln in lines]
-    joined = "\n".join(folded)
+    joined = fold("\n".join(lines))
+    folded = joined.split("\n")
     simplified = fold_traditional(joined)
     if simplified is not joined:
         parts = simplified.split("\n")
