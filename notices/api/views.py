@@ -1,0 +1,81 @@
+"""``/api/notices/``: list, retrieve, upload (202), withdraw, reparse; scoped by ``visible_to``."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from tracking.roles import can_upload
+
+from .. import services
+from ..filters import NoticeFilter
+from ..models import Notice
+from .serializers import NoticeAcceptedSerializer, NoticeSerializer, NoticeUploadSerializer, WithdrawSerializer
+
+
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
+    ordering_fields = ["uploaded_at", "published_on", "state"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    queryset = Notice.objects.none()  # for the schema; requests go through get_queryset
+
+    def get_queryset(self):
+        return Notice.objects.visible_to(self.request.user).select_related("institution", "inspection")
+
+    @extend_schema(
+        request={"multipart/form-data": NoticeUploadSerializer},
+        responses={202: NoticeAcceptedSerializer, 200: OpenApiResponse(NoticeAcceptedSerializer, "同一文件已上传过"),
+                   400: OpenApiResponse(description="格式或大小不符合要求"), 403: OpenApiResponse(description="无权为该单位上传")},
+        summary="上传通报（解析异步进行）",
+    )
+    def create(self, request):
+        if not can_upload(request.user):
+            raise PermissionDenied("无权上传整改通报")
+        upload = NoticeUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            notice, created = services.notice_create(
+                uploaded_file=upload.validated_data["file"], uploaded_by=request.user,
+                institution=upload.validated_data.get("institution"),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        if not self.get_queryset().filter(pk=notice.pk).exists():
+            # The same bytes belong to a notice this user may not see; say so without showing it.
+            raise ValidationError({"file": ["该文件已由其他单位上传，如有疑问请联系巡察办"]})
+        data = NoticeSerializer(notice, context=self.get_serializer_context()).data
+        body = {key: data[key] for key in ("id", "url", "detail_url", "status_url", "state")} | {"created": created}
+        return Response(body, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+                        headers={"Location": data["url"]})
+
+    @extend_schema(request=WithdrawSerializer, responses={200: NoticeSerializer}, summary="撤回通报（软删除）")
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        notice = self.get_object()
+        body = WithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        self._call(services.notice_withdraw, notice=notice, withdrawn_by=request.user,
+                   reason=body.validated_data.get("reason", ""))
+        return Response(self.get_serializer(notice).data)
+
+    @extend_schema(request=None, responses={202: NoticeSerializer}, summary="重新解析通报")
+    @action(detail=True, methods=["post"])
+    def reparse(self, request, pk=None):
+        notice = self.get_object()
+        self._call(services.notice_request_reparse, notice=notice, requested_by=request.user)
+        return Response(self.get_serializer(notice).data, status=status.HTTP_202_ACCEPTED)
+
+    @staticmethod
+    def _call(service, **kwargs):
+        try:
+            service(**kwargs)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc

@@ -1,0 +1,137 @@
+"""Pages of the upload workflow; every notice is looked up through ``visible_to`` (404 otherwise)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from tracking.roles import can_upload, is_reviewer
+
+from . import rules, services
+from .filters import NoticeFilter
+from .forms import NoticeUploadForm
+from .models import Notice
+from .selectors import notice_summary
+
+
+def _visible(user):
+    return Notice.objects.visible_to(user).select_related("institution", "inspection", "uploaded_by")
+
+
+@login_required
+def notice_list(request):
+    """The upload form above the list of the user's notices; POST is the no-JavaScript upload."""
+    if request.method == "POST":
+        return _upload(request)
+    base = _visible(request.user)
+    if not is_reviewer(request.user):
+        base = base.active()
+    filterset = NoticeFilter(request.GET, queryset=base, request=request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    form = NoticeUploadForm(user=request.user) if can_upload(request.user) else None
+    return render(request, "notices/list.html", {"form": form, "filter": filterset, "page": page})
+
+
+def _upload(request):
+    if not can_upload(request.user):
+        raise PermissionDenied
+    form = NoticeUploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        filterset = NoticeFilter(None, queryset=_visible(request.user).active(), request=request)
+        page = Paginator(filterset.qs, 30).get_page(1)
+        return render(request, "notices/list.html", {"form": form, "filter": filterset, "page": page}, status=400)
+    institution = form.cleaned_data.get("institution")
+    last = None
+    for uploaded in form.cleaned_data["files"]:
+        notice, created = services.notice_create(uploaded_file=uploaded, uploaded_by=request.user,
+                                                 institution=institution)
+        visible = _visible(request.user).filter(pk=notice.pk).exists()
+        if created:
+            messages.success(request, f"「{uploaded.name}」已上传，正在排队解析")
+        elif visible:
+            messages.info(request, f"「{uploaded.name}」此前已上传过，未重复保存，已为您打开原有通报")
+        else:
+            messages.warning(request, f"「{uploaded.name}」已由其他单位上传，未重复保存；如有疑问请联系巡察办")
+        last = notice if visible else None
+    if len(form.cleaned_data["files"]) == 1 and last is not None:
+        return redirect("notices:detail", pk=last.pk)
+    return redirect("notices:list")
+
+
+@login_required
+@require_GET
+def notice_detail(request, pk):
+    notice = get_object_or_404(_visible(request.user), pk=pk)
+    return render(request, "notices/detail.html", {
+        "notice": notice,
+        "summary": notice_summary(notice),
+        "institution_url": _institution_url(notice.institution_id),
+        "can_reparse": rules.can_reparse(request.user, notice),
+        "can_withdraw": rules.can_withdraw(request.user, notice) and not rules.is_public(notice),
+    })
+
+
+@login_required
+@require_GET
+def notice_status(request, pk):
+    """The small JSON the upload page and the detail page poll until the parse ends."""
+    notice = get_object_or_404(_visible(request.user), pk=pk)
+    return JsonResponse(status_payload(notice))
+
+
+def status_payload(notice) -> dict:
+    return {
+        "id": notice.pk,
+        "state": notice.state,
+        "state_label": notice.get_state_display(),
+        "error": notice.error,
+        "withdrawn": notice.is_withdrawn,
+        "detail_url": reverse("notices:detail", args=[notice.pk]),
+        "summary": notice_summary(notice),
+    }
+
+
+@login_required
+@require_GET
+def notice_download(request, pk):
+    """The original file, only through this permission check (MEDIA_ROOT is never served)."""
+    notice = get_object_or_404(_visible(request.user), pk=pk)
+    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=notice.original_name)
+
+
+@login_required
+@require_POST
+def notice_withdraw(request, pk):
+    notice = get_object_or_404(_visible(request.user), pk=pk)
+    try:
+        services.notice_withdraw(notice=notice, withdrawn_by=request.user, reason=request.POST.get("reason", "")[:500])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "通报已撤回（原始文件仍保留，工作人员可恢复）")
+    return redirect("notices:detail", pk=notice.pk)
+
+
+@login_required
+@require_POST
+def notice_reparse(request, pk):
+    notice = get_object_or_404(_visible(request.user), pk=pk)
+    try:
+        services.notice_request_reparse(notice=notice, requested_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已重新排队解析")
+    return redirect("notices:detail", pk=notice.pk)
+
+
+def _institution_url(institution_id):
+    if institution_id is None:
+        return None
+    try:
+        return reverse("tracking:institution", kwargs={"pk": institution_id})
+    except NoReverseMatch:  # the progress pages are another app's; link only once they exist
+        return None
