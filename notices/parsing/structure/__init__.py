@@ -25,13 +25,14 @@ from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-1"
+PARSER_VERSION = "2026.11.22-2"
 
 logger = logging.getLogger(__name__)
 
 _NOTICE_RE = re.compile(r"巡[察视]")
 _TITLE_STOP_RE = re.compile(r"^(?:根据|按照|依据|为|近日|今年|[12]\d{3}年|\d{1,2}月)")
 _TERMINAL_IN_RE = re.compile(r"[。!?;]")
+_PROBLEM_LABEL_RE = re.compile(r"(?:存在的?|反馈的?|巡[察视]反馈的?|主要)?问题(?:描述|表现|内容)?\s*:\s*")
 _CUT_LABEL_RE = re.compile(r"(?:整改|落实|进展|完成)[\u4e00-\u9fff]{0,6}:")
 
 
@@ -71,8 +72,10 @@ def _split_title(rest_m: str, rest_d: str) -> tuple[str, int]:
     if lab and lab.start() > 0:
         cut = lab.start()
     body_start = cut + 1 if m and cut == m.start() else cut
-    title_m = details.title_status_clause(rest_m[:cut].rstrip(":：,，"))
-    return rest_d[:len(title_m)].strip(), body_start
+    label = _PROBLEM_LABEL_RE.match(rest_m, 0, cut)
+    skip = label.end() if label and label.end() < cut else 0
+    title_m = details.title_status_clause(rest_m[skip:cut].rstrip(":：,，"))
+    return rest_d[skip:skip + len(title_m)].strip(), body_start
 
 
 def _issue(raw, order: int, context) -> ParsedIssue:

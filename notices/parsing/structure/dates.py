@@ -21,10 +21,11 @@ _D = rf"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八�
 _TAIL = r"(?P<tail>份|末|底|上旬|中旬|下旬|初)?"
 
 DATE_RE = re.compile(
-    rf"(?:{_Y}\s*)?{_M}(?:\s*{_D}|{_TAIL})"
+    r"(?=[\d〇零○一二两三四五六七八九十今本年])"  # a cheap first-character check before the alternatives
+    rf"(?:(?:{_Y}\s*)?{_M}(?:\s*{_D}|{_TAIL})"
     r"|(?P<iy>(?:19|20)\d{2})[-./](?P<im>1[0-2]|0?[1-9])[-./](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
     r"|(?P<yy>(?:19|20)\d{2})\s*年(?P<ytail>底|末|年底|年末|上半年|下半年)"
-    r"|(?P<ny>今年|本年|年)(?P<ntail>底|末)"
+    r"|(?P<ny>今年|本年|年)(?P<ntail>底|末))"
 )
 
 
@@ -44,6 +45,8 @@ def _last_day(year: int, month: int) -> int:
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
     try:
+        if d <= 28:
+            return dt.date(y, m, d)
         return dt.date(y, m, min(d, _last_day(y, m)))
     except (ValueError, OverflowError):
         return None

@@ -26,11 +26,11 @@ from .numerals import to_int
 # ------------------------------------------------------------------ status
 _LONG_RE = re.compile(
     r"^(?:需要?|属于?|为|系)?(?:长期(?:坚持|整改|推进|落实|任务|性任务|坚持整改|整改任务|持续|坚持并持续推进)?(?:的?(?:任务|事项|问题))?"
-    r"|持续整改(?:中)?|常态化(?:整改|推进|坚持)|久久为功)$"
+    r"|常态化(?:整改|推进|坚持)|久久为功)$"
 )
 _PROGRESS_RE = re.compile(
     r"^(?:(?:正在|仍在|尚在)(?:持续|积极|加快|全力)?(?:整改|推进|落实|进行|实施|解决)(?:中|之中)?"
-    r"|(?:持续|正在)?(?:整改|推进|落实|办理)中|持续推进(?:中|整改)?|整改推进中|正在整改中"
+    r"|(?:持续|正在)?(?:整改|推进|落实|办理)中|持续推进(?:中|整改)?|持续整改(?:中)?|整改推进中|正在整改中"
     r"|(?:已经?)?取得(?:了)?(?:阶段性|初步|明显)(?:成效|成果|进展)|阶段性(?:整改)?(?:完成|成效|成果)"
     r"|(?:已经?)?基本(?:完成(?:整改)?|整改完成|整改到位|完成整改|整改)|部分完成|(?:尚未|未|还未|暂未|没有)(?:完成|整改完成|完成整改|整改到位|整改完毕))$"
 )
@@ -62,16 +62,17 @@ def classify_status(phrase: str) -> str | None:
         return None
     if "月" in s or "年" in s or "-" in s:
         s = _DATE_IN_RE.sub("", s)
-    s = _STATUS_PREFIX_RE.sub("", s)
     s = s.replace("了", "").strip()
-    if not s or len(s) > 16:
-        return None
-    if _LONG_RE.match(s):
-        return STATUS_LONG_TERM
-    if _PROGRESS_RE.match(s):
-        return STATUS_IN_PROGRESS
-    if _DONE_RE.match(s):
-        return STATUS_COMPLETED
+    # as written first (「整改中」), then without leading subject words (「该问题已整改完成」)
+    for candidate in (s, _STATUS_PREFIX_RE.sub("", s)):
+        if not candidate or len(candidate) > 16:
+            continue
+        if _LONG_RE.match(candidate):
+            return STATUS_LONG_TERM
+        if _PROGRESS_RE.match(candidate):
+            return STATUS_IN_PROGRESS
+        if _DONE_RE.match(candidate):
+            return STATUS_COMPLETED
     return None
 
 
@@ -192,13 +193,17 @@ def sections(body: str) -> list[tuple[int, int, int, int]]:
 _DEADLINE_RE = re.compile(r"前|之前|以前|为止|截止|期限|时限|计划|力争|预计|确保|拟|将于|将在|争取|底完成|末完成|完成时限")
 
 
+_CLAUSE_END_RE = re.compile(r"[。;\n]")
+
+
 def dated_actions(match: str, display: str, context: dt.date | None) -> list[DatedAction]:
     out = []
     for d in find_dates(match, context):
         # the clause holding the date
-        s = max(match.rfind(c, 0, d.start) for c in "。;,\n") + 1
-        ends = [i for i in (match.find(c, d.end) for c in "。;\n") if i != -1]
-        e = min(ends) if ends else len(match)
+        lo = max(0, d.start - 300)
+        s = max(match.rfind(c, lo, d.start) for c in "。;,\n") + 1 or lo
+        end = _CLAUSE_END_RE.search(match, d.end, d.end + 300)
+        e = end.start() if end else min(len(match), d.end + 300)
         clause = match[s:e]
         after = match[d.end:d.end + 6]
         deadline = bool(_DEADLINE_RE.search(match[max(s, d.start - 6):d.start]) or re.match(r"\s*(?:前|之前|以前|底前|末前|完成|到位)", after)
@@ -265,16 +270,18 @@ _STAT_CLAUSE_RE = re.compile(
 )
 
 
+_NOT_A_STAT_RE = re.compile(r"问题|方面|整改|完成|立行立改|年|月|日|第|其中|每|不少于|至少|超过|以上|以下")
+
+
 def statistics(match: str, display: str) -> list[Statistic]:
+    """Figures the notice reports about its work (制定规章制度29项, 约谈教育干部299人)."""
     out = []
     for sm in re.finditer(r"[^。\n]+", match):
         sent = sm.group(0)
-        if not re.search(r"截至|截止|累计|共计|目前|共", sent) or "问题" in sent and "整改" in sent:
-            continue
         for cm in re.finditer(r"[^,、;]+", sent):
             clause = cm.group(0).strip()
             m = _STAT_CLAUSE_RE.match(clause)
-            if not m or "问题" in m.group("label") or "年" in m.group("label"):
+            if not m or _NOT_A_STAT_RE.search(m.group("label")):
                 continue
             label = m.group("label").replace("了", "")
             out.append(Statistic(label=label, value=int(m.group("v")), unit=m.group("u"),

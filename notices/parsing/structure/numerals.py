@@ -37,6 +37,8 @@ def to_int(text: str) -> int | None:
     """ASCII, full-width or Chinese numerals → int; None when it is not a number."""
     if text is None:
         return None
+    if text.isdigit() and text.isascii():
+        return int(text)
     text = text.strip().translate(_WIDE)
     if not text:
         return None
