@@ -31,12 +31,16 @@ def _clean_note(note: str) -> str:
     return note
 
 
-def _change_verification(*, issue: FeedbackIssue, user, note: str, new: str, allowed_from: set[str],
-                         refusal: str) -> FeedbackIssue:
+def _change_verification(*, issue: FeedbackIssue, user, note: str, expected: str | None, new: str,
+                         allowed_from: set[str], refusal: str) -> FeedbackIssue:
     if not is_reviewer(user):
         raise PermissionDenied("只有巡察办工作人员可以核查问题。")
     note = _clean_note(note)
-    old = issue.verification
+    # What the reviewer saw on the page, not what the row says now: acting on a
+    # stale page must fail rather than silently apply to a newer state.
+    if expected and expected not in Verification.values:
+        raise ValidationError("核查状态无效。", code="bad_expected")
+    old = expected or issue.verification
     if old not in allowed_from:
         raise IssueChanged(refusal)
     now = timezone.now()
@@ -53,17 +57,20 @@ def _change_verification(*, issue: FeedbackIssue, user, note: str, new: str, all
     return issue
 
 
-def issue_verify(*, issue: FeedbackIssue, user, note: str) -> FeedbackIssue:
-    """Staff confirm the rectification is done (核查销号)."""
+def issue_verify(*, issue: FeedbackIssue, user, note: str, expected: str | None = None) -> FeedbackIssue:
+    """Staff confirm the rectification is done (核查销号).
+
+    ``expected`` is the verification state the reviewer saw; it defaults to the issue's.
+    """
     return _change_verification(
-        issue=issue, user=user, note=note, new=Verification.VERIFIED,
+        issue=issue, user=user, note=note, expected=expected, new=Verification.VERIFIED,
         allowed_from={Verification.UNVERIFIED, Verification.REOPENED}, refusal="该问题已核查销号，无需重复操作。",
     )
 
 
-def issue_reopen(*, issue: FeedbackIssue, user, note: str) -> FeedbackIssue:
+def issue_reopen(*, issue: FeedbackIssue, user, note: str, expected: str | None = None) -> FeedbackIssue:
     """Staff send the issue back for rectification (退回重新整改), whatever the notice claims."""
     return _change_verification(
-        issue=issue, user=user, note=note, new=Verification.REOPENED,
+        issue=issue, user=user, note=note, expected=expected, new=Verification.REOPENED,
         allowed_from={Verification.UNVERIFIED, Verification.VERIFIED}, refusal="该问题已退回重新整改，无需重复操作。",
     )

@@ -1,0 +1,78 @@
+"""Presentation helpers for the review pages: SVG bars (the CSP forbids style attributes), due states, themes."""
+from django import template
+
+from .. import presentation, themes
+from ..models import RectificationStatus
+
+register = template.Library()
+
+_STATUS_ORDER = [
+    (RectificationStatus.COMPLETED, "completed"),
+    (RectificationStatus.IN_PROGRESS, "in_progress"),
+    (RectificationStatus.LONG_TERM, "long_term"),
+    (RectificationStatus.NOT_STATED, "not_stated"),
+]
+
+
+def _segments(counts: dict[str, int]) -> tuple[list[dict], int]:
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for status, css in _STATUS_ORDER:
+        n = counts.get(status, 0) or 0
+        if not n:
+            continue
+        width = n * 100 / total
+        segments.append({"css": css, "x": f"{x:.3f}", "width": f"{width:.3f}", "n": n, "label": status.label})
+        x += width
+    return segments, total
+
+
+@register.inclusion_tag("tracking/_progressbar.html")
+def progress_bar(completed=0, in_progress=0, long_term=0, not_stated=0):
+    """A stacked bar of claimed statuses, widths as SVG geometry rather than inline styles."""
+    segments, total = _segments({"completed": completed, "in_progress": in_progress, "long_term": long_term,
+                                 "not_stated": not_stated})
+    summary = "，".join(f"{s['label']}{s['n']}项" for s in segments) or "暂无问题"
+    return {"segments": segments, "total": total, "summary": summary}
+
+
+@register.inclusion_tag("tracking/_meter.html")
+def meter(value, maximum, part=None):
+    """A single horizontal bar (value of maximum) with an optional darker ``part`` of it."""
+    maximum = maximum or 1
+    return {
+        "width": f"{(value or 0) * 100 / maximum:.3f}",
+        "part": f"{(part or 0) * 100 / maximum:.3f}" if part is not None else None,
+    }
+
+
+@register.filter
+def due_state(issue):
+    return presentation.due_state(issue)
+
+
+@register.filter
+def due_label(state):
+    return presentation.DUE_LABELS.get(state, "")
+
+
+@register.filter
+def current_measures(issue):
+    return presentation.current_measures(issue)
+
+
+@register.filter
+def issue_themes(issue):
+    return themes.themes_of(issue.title, issue.text)
+
+
+@register.filter
+def by_date(actions):
+    """Dated steps first in date order, undated ones after, as a timeline reads."""
+    items = list(actions)
+    return sorted(items, key=lambda a: (a.date is None, a.date or 0, a.order))
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)

@@ -1,0 +1,40 @@
+from django.core.paginator import Paginator
+from django.views.generic import TemplateView
+
+from .. import selectors, themes
+from ..filters import InstitutionFilter
+from ..models import Inspection, Institution
+from .access import ProgressAccessMixin
+
+
+def _distinct(queryset, field):
+    return [v for v in queryset.order_by(field).values_list(field, flat=True).distinct() if v]
+
+
+class OverviewView(ProgressAccessMixin, TemplateView):
+    """Every visible institution with its latest inspection's progress, filtered and paginated."""
+
+    template_name = "tracking/overview.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        visible = Institution.objects.visible_to(self.request.user)
+        filterset = InstitutionFilter(self.request.GET, queryset=visible, request=self.request)
+        page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        selectors.attach_notice_warnings(rows)
+        inspections = Inspection.objects.visible_to(self.request.user)
+        theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
+        latest_issues = selectors.latest_inspection_issues(visible)
+        return super().get_context_data(
+            filter=filterset,
+            page_obj=page,
+            rows=rows,
+            theme=themes.BY_KEY.get(theme_key),
+            regions=_distinct(visible, "region"),
+            bodies=_distinct(inspections, "inspecting_body"),
+            rounds=_distinct(inspections, "round"),
+            breakdown=selectors.status_breakdown(latest_issues),
+            theme_rows=selectors.theme_breakdown(latest_issues),
+            **kwargs,
+        )
