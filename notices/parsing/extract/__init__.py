@@ -59,10 +59,10 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
             f"文件过大（{len(data) / 1048576:.0f} MB），通报文件一般不超过几MB，请检查是否上传错了文件",
             code="too_large",
         )
-    fmt, warnings = sniff_format(data, filename)
-    extractor = get_extractor(fmt)
+    fmt = "txt"
     try:
-        result = extractor(data)
+        fmt, warnings = sniff_format(data, filename)
+        result = get_extractor(fmt)(data)
     except NoticeFileError:
         raise
     except (MemoryError, RecursionError) as exc:

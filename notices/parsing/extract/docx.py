@@ -68,7 +68,7 @@ def check_zip(data: bytes) -> None:
     """Refuse truncated ZIPs and zip bombs using only the central directory."""
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise NoticeFileError(_CORRUPT, code="truncated" if data.startswith(b"PK") else "corrupt") from exc
     if len(infos) > MAX_MEMBERS:
         raise NoticeFileError("Word文件结构异常（内部文件数量过多），已拒绝处理", code="zip_bomb")

@@ -128,44 +128,73 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
-def _han(tag) -> int:
-    return han_count(tag.get_text())
+def _count_han(root) -> dict[int, tuple[int, int]]:
+    """One pass over the tree: ``id(tag) → (hanzi, hanzi inside links)``."""
+    from bs4 import NavigableString, Tag
+
+    counts: dict[int, tuple[int, int]] = {}
+
+    def visit(tag, in_link: bool) -> tuple[int, int]:
+        han = linked = 0
+        link = in_link or tag.name == "a"
+        for child in tag.children:
+            if isinstance(child, Tag):
+                h, l = visit(child, link)
+                han += h
+                linked += l
+            elif isinstance(child, NavigableString):
+                h = han_count(child)
+                han += h
+                if link:
+                    linked += h
+        counts[id(tag)] = (han, linked)
+        return han, linked
+
+    visit(root, False)
+    return counts
 
 
 def _drop_noise(body) -> None:
-    total = max(_han(body), 1)
-    for tag in list(body.find_all(True)):
-        if tag.decomposed:
-            continue
-        attrs = getattr(tag, "attrs", None)
-        if not attrs:
-            continue
-        role = attrs.get("role", "")
-        names = " ".join([attrs.get("id", "")] + list(attrs.get("class", []) or []))
-        noisy = role in ("navigation", "banner", "contentinfo", "search", "complementary") or (
-            names and _NOISE_RE.search(names)
-        )
-        if noisy and _han(tag) < total * 0.3:
-            tag.decompose()
-            continue
-        # Link lists (上一篇/下一篇, related articles) are mostly anchor text.
-        if tag.name in ("ul", "ol", "div", "table", "p", "dl"):
-            han = _han(tag)
-            if 0 < han < total * 0.3:
-                linked = sum(han_count(a.get_text()) for a in tag.find_all("a"))
-                if linked >= han * 0.6:
-                    tag.decompose()
+    from bs4 import Tag
+
+    counts = _count_han(body)
+    total = max(counts[id(body)][0], 1)
+    dropped: list = []
+
+    def visit(tag) -> None:
+        for child in tag.children:
+            if not isinstance(child, Tag):
+                continue
+            han, linked = counts.get(id(child), (0, 0))
+            attrs = child.attrs or {}
+            role = attrs.get("role", "")
+            names = " ".join([attrs.get("id", "")] + list(attrs.get("class", []) or []))
+            noisy = role in ("navigation", "banner", "contentinfo", "search", "complementary") or bool(
+                names.strip() and _NOISE_RE.search(names)
+            )
+            if noisy and han < total * 0.3:
+                dropped.append(child)
+            elif child.name in ("ul", "ol", "div", "table", "p", "dl") and 0 < han < total * 0.3 and linked >= han * 0.6:
+                # Link lists (上一篇/下一篇, related articles) are mostly anchor text.
+                dropped.append(child)
+            else:
+                visit(child)
+
+    visit(body)
+    for tag in dropped:
+        tag.extract()
 
 
 def _content_container(body):
+    counts = _count_han(body)
     node = body
     while True:
-        total = _han(node)
+        total = counts[id(node)][0]
         if total == 0:
             return node
         best, best_han = None, 0
         for child in node.find_all(True, recursive=False):
-            h = _han(child)
+            h = counts[id(child)][0]
             if h > best_han:
                 best, best_han = child, h
         if best is None or best_han < total * _DESCEND_SHARE or best.name in ("p", "span", "font", "a", "b", "strong"):

@@ -158,7 +158,7 @@ def _zip_kind(data: bytes) -> str:
     """A ZIP: Word if it has ``word/document.xml``; refuse other Office/ODF/archives by name."""
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # BadZipFile, NotImplementedError (odd versions), OSError…
         # Truncated or corrupt: let the docx extractor give the precise message.
         return "docx"
     if "word/document.xml" in names or any(n.endswith("document.xml") and n.startswith("word/") for n in names):
