@@ -1,0 +1,118 @@
+"""REST endpoints for the review data: the pages' querysets, filters and permissions, as JSON."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..filters import FeedbackIssueFilter, InspectionFilter, InstitutionFilter, StatusChangeFilter
+from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, StatusChange
+from . import serializers
+from .permissions import CanViewProgress, IsReviewer
+
+
+class _ProgressViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [CanViewProgress]
+    # The FilterSet owns ordering, so the HTML list and the API sort alike.
+    filter_backends = [DjangoFilterBackend]
+
+
+@extend_schema(tags=["整改进展"])
+class InstitutionViewSet(_ProgressViewSet):
+    """单位及其最近一次巡察的问题统计；可按主题、整改情况、地区、轮次筛选。"""
+
+    serializer_class = serializers.InstitutionSerializer
+    filterset_class = InstitutionFilter
+
+    def get_queryset(self):
+        return Institution.objects.visible_to(self.request.user)
+
+
+@extend_schema(tags=["整改进展"])
+class InspectionViewSet(_ProgressViewSet):
+    serializer_class = serializers.InspectionSerializer
+    filterset_class = InspectionFilter
+
+    def get_queryset(self):
+        return (
+            Inspection.objects.visible_to(self.request.user)
+            .select_related("institution")
+            .annotate(issue_count=Count("issues"))
+            .order_by("-feedback_on", "-id")
+        )
+
+
+class ConflictSerializer(drf_serializers.Serializer):
+    detail = drf_serializers.CharField()
+
+
+@extend_schema(tags=["整改进展"])
+class FeedbackIssueViewSet(_ProgressViewSet):
+    """反馈问题：通报所称状态与巡察办核查状态分列。"""
+
+    serializer_class = serializers.FeedbackIssueSerializer
+    filterset_class = FeedbackIssueFilter
+
+    def get_queryset(self):
+        return (
+            FeedbackIssue.objects.visible_to(self.request.user)
+            .select_related("inspection__institution", "category", "verified_by")
+            .prefetch_related(
+                Prefetch("measures", queryset=Measure.objects.order_by("notice_id", "order")),
+                Prefetch("actions", queryset=IssueAction.objects.order_by("date", "order")),
+            )
+            .order_by("inspection__institution__name", "inspection_id", "order", "pk")
+        )
+
+    @extend_schema(responses=serializers.StatusChangePageSerializer, filters=False,
+                   parameters=[OpenApiParameter("page", int, description="页码")])
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        """该问题的全部状态变更（通报解析与人工核查），按时间排列。"""
+        issue = self.get_object()
+        changes = StatusChange.objects.filter(issue=issue).select_related("changed_by").order_by("changed_at", "id")
+        page = self.paginate_queryset(changes)
+        return self.get_paginated_response(serializers.StatusChangeSerializer(page, many=True).data)
+
+    def _change(self, request, service):
+        issue = self.get_object()
+        payload = serializers.VerificationRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            service(issue=issue, user=request.user, **payload.validated_data)
+        except DjangoValidationError as error:
+            raise drf_serializers.ValidationError({"note": error.messages}) from error
+        except services.IssueChanged as error:
+            return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=issue.pk)).data)
+
+    @extend_schema(request=serializers.VerificationRequestSerializer, filters=False, responses={
+        200: serializers.FeedbackIssueSerializer, 409: OpenApiResponse(ConflictSerializer, "核查状态已被更改")})
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer], filter_backends=[])
+    def verify(self, request, pk=None):
+        """核查销号（需填写核查说明）。"""
+        return self._change(request, services.issue_verify)
+
+    @extend_schema(request=serializers.VerificationRequestSerializer, filters=False, responses={
+        200: serializers.FeedbackIssueSerializer, 409: OpenApiResponse(ConflictSerializer, "核查状态已被更改")})
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer], filter_backends=[])
+    def reopen(self, request, pk=None):
+        """退回重新整改（需填写原因）。"""
+        return self._change(request, services.issue_reopen)
+
+
+@extend_schema(tags=["整改进展"])
+class StatusChangeViewSet(_ProgressViewSet):
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = StatusChangeFilter
+
+    def get_queryset(self):
+        return (
+            StatusChange.objects.filter(issue__in=FeedbackIssue.objects.visible_to(self.request.user))
+            .select_related("changed_by")
+            .order_by("-changed_at", "-id")
+        )
