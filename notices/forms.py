@@ -5,7 +5,7 @@ from django.conf import settings
 from tracking.models import Institution
 from tracking.roles import is_reviewer
 
-from .services import ACCEPTED_EXTENSIONS, notice_validate_upload
+from .services import ACCEPTED_EXTENSIONS, notice_validate_upload, too_large_message
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,8 +17,6 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        if not files:
-            raise forms.ValidationError("请选择要上传的通报文件")
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         errors = []
         for f in cleaned:
@@ -37,11 +35,22 @@ class NoticeUploadForm(forms.Form):
         Institution.objects.all(), label="所属单位", required=False, empty_label="按通报内容自动识别",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, oversized=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Files over the limit never reach request.FILES (the upload handler drops them while streaming).
+        self.oversized = list(oversized)
         accept = ",".join(f".{ext}" for ext in ACCEPTED_EXTENSIONS)
         self.fields["files"].widget.attrs.update({"accept": accept, "multiple": True})
         self.max_bytes = settings.NOTICE_MAX_UPLOAD_BYTES
+        self.max_mb = f"{self.max_bytes / 1048576:g}"
         if not is_reviewer(user):
             # A clerk's uploads always belong to their own hospital; the field is not offered.
             del self.fields["institution"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.oversized:
+            self.add_error("files", too_large_message(name))
+        if not self.oversized and not cleaned.get("files") and "files" not in self.errors:
+            self.add_error("files", "请选择要上传的通报文件")
+        return cleaned

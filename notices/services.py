@@ -38,14 +38,15 @@ def notice_validate_upload(*, filename: str, size: int) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in ACCEPTED_EXTENSIONS:
         raise ValidationError(f"「{filename}」的格式不受支持。支持的格式：{ACCEPTED_LABEL}", code="extension")
-    limit = settings.NOTICE_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise ValidationError(
-            f"「{filename}」有 {size / 1048576:.1f} MB，超过了 {limit // 1048576} MB 的上限", code="too_large"
-        )
+    if size > settings.NOTICE_MAX_UPLOAD_BYTES:
+        raise ValidationError(too_large_message(filename), code="too_large")
     if size == 0:
         raise ValidationError(f"「{filename}」是空文件", code="empty")
     return ACCEPTED_EXTENSIONS[ext]
+
+
+def too_large_message(filename: str) -> str:
+    return f"「{filename}」超过了每个文件 {settings.NOTICE_MAX_UPLOAD_BYTES / 1048576:g} MB 的上限，未上传"
 
 
 def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: str | None = None,

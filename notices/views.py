@@ -38,7 +38,8 @@ def notice_list(request):
 def _upload(request):
     if not can_upload(request.user):
         raise PermissionDenied
-    form = NoticeUploadForm(request.POST, request.FILES, user=request.user)
+    form = NoticeUploadForm(request.POST, request.FILES, user=request.user,
+                            oversized=getattr(request, "oversized_uploads", ()))
     if not form.is_valid():
         filterset = NoticeFilter(None, queryset=_visible(request.user).active(), request=request)
         page = Paginator(filterset.qs, 30).get_page(1)
