@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .details import status_of_section_title
+from .details import classify_status, status_of_section_title
 from .normalize import CLOSING_START_RE, SIGNATURE_RE, Document, marker_of
 from .dates import is_date_only
 from .numerals import to_int
@@ -160,6 +160,10 @@ class BodyResult:
     empty_categories: list[str] = field(default_factory=list)
 
 
+def status_of_heading_text(text: str) -> str | None:
+    return classify_status(text) or status_of_section_title(text)
+
+
 def _is_status_heading(ln: Line) -> str | None:
     if ln.kind in ("L1", "L2", None):
         t = ln.rest.strip() if ln.kind else ln.match.strip()
@@ -168,21 +172,39 @@ def _is_status_heading(ln: Line) -> str | None:
     return None
 
 
+_LEVEL_ORDER = ("L2", "L3", "L4", "L5")
+
+
+def _heading_like(ln: Line) -> bool:
+    """A bare category heading: no label, no status, no body after a first sentence."""
+    rest = ln.rest.rstrip("。:")
+    if ":" in rest or status_of_heading_text(rest):
+        return False
+    return not ("。" in rest and len(rest) > 40)
+
+
 def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
-    """(category level, issue level) among the numbering styles present."""
-    kinds = Counter(ln.kind for ln in issue_lines if ln.kind and not _is_status_heading(ln))
-    if kinds["Q"] >= 1:
+    """(category level, issue level) among the numbering styles present.
+
+    The highest level is a category level when most of its headings are bare
+    headings followed straight away by a heading of the next level down;
+    otherwise it is the issue level and lower levels are measures inside issues."""
+    lines = [ln for ln in issue_lines if not (ln.kind and _is_status_heading(ln))]
+    kinds = Counter(ln.kind for ln in lines if ln.kind)
+    if kinds["Q"]:
         return ("L2" if kinds["L2"] else None), "Q"
-    if kinds["L2"] and kinds["L3"]:
-        l2 = [i for i, ln in enumerate(issue_lines) if ln.kind == "L2" and not _is_status_heading(ln)]
-        followed = sum(1 for i in l2 if i + 1 < len(issue_lines) and issue_lines[i + 1].kind == "L3")
-        if followed * 2 >= len(l2):
-            return "L2", "L3"
-        return None, "L2"
-    for k in ("L3", "L2", "L4", "L5"):
-        if kinds[k]:
-            return None, k
-    return None, None
+    present = [k for k in _LEVEL_ORDER if kinds[k]]
+    if not present:
+        return None, None
+    top = present[0]
+    if len(present) >= 2:
+        lower = present[1]
+        heads = [i for i, ln in enumerate(lines) if ln.kind == top]
+        followed = sum(1 for i in heads if i + 1 < len(lines) and lines[i + 1].kind == lower)
+        bare = sum(1 for i in heads if _heading_like(lines[i]))
+        if followed * 2 >= len(heads) and bare * 2 > len(heads):
+            return top, lower
+    return None, top
 
 
 def parse_body(sections: list[Section]) -> BodyResult:

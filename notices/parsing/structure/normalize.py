@@ -50,7 +50,7 @@ _PAGE_RE = re.compile(
 # (on the match view)
 L1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.](?![\d一二三四五六七八九十])")
 L2_RE = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)\s*[、.]?")
-L3_RE = re.compile(r"^(\d{1,3})\s*(?:[.、](?!\d)|\)(?=\s*[^\d\s]))")
+L3_RE = re.compile(r"^(\d{1,3})\s*(?:[.、](?![\dA-Za-z%])|\)(?=\s*[^\d\s]))")
 L4_RE = re.compile(r"^\((\d{1,3})\)\s*[、.]?")
 L5_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
 Q_RE = re.compile(r"^(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*[:、.]")
@@ -186,13 +186,15 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
     if nxt[0] in ",，。、;；:：)）”’!！?？":
         return True  # no line starts with a comma or a closing mark
-    if ends_terminal(prev) or _starts_block(nxt):
+    if ends_terminal(prev):
+        return False
+    if wrap and len(prev) >= wrap - 3 and not marker_of(nxt) and not is_date_only(nxt):
+        return True  # a full line of a hard-wrapped text: even 「信箱：」 on the next line continues it
+    if _starts_block(nxt):
         return False
     last = prev.rstrip()[-1]
     if last in ",、(“《—-":
         return True  # a sentence cannot end on a comma or an opening mark
-    if wrap and len(prev) >= wrap - 3:
-        return True
     if marker_of(prev):
         # a heading: only a long heading-plus-body line, or a short tail of a cut heading
         if len(prev) >= 60 and "。" in prev:
