@@ -1,0 +1,183 @@
+"""Parse benchmark: extract + structure-parse each sample notice, in process.
+
+    .venv/bin/python bench/parse_bench.py [--reps N] [--no-formats]
+
+For every sample notice in ../shared/notices it times ``extract_text`` +
+``parse_text`` (what an upload costs, minus Django and the database) over N
+repetitions after a warm-up, and prints the median, the 95th percentile and
+the throughput beside a floor: reading the file and running one regular
+expression over its text, the least any parser must do.  A synthetic 40 KB
+notice checks the size target, and (unless --no-formats) one notice is also
+timed as .docx, .html and .pdf to show what the format costs.
+
+No Django, no database: only ``notices.parsing``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from notices.parsing import parse_text  # noqa: E402
+from notices.parsing.extract import extract_text  # noqa: E402
+
+SAMPLES = sorted((REPO.parent / "shared" / "notices").glob("*.txt"))
+FLOOR_RE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．)）]", re.M)
+
+TARGET_MEDIAN_MS = 10.0
+TARGET_40K_MS = 20.0
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+CLOCK = time.perf_counter_ns
+
+
+def timed(fn, reps: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    clock = CLOCK
+    for _ in range(reps):
+        t0 = clock()
+        fn()
+        out.append((clock() - t0) / 1e6)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def row(label: str, size: int, times: list[float], split: tuple[float, float] | None, floor: list[float] | None):
+    med = statistics.median(times)
+    mbps = size / 1e6 / (med / 1e3)
+    split_txt = f"{split[0]:8.2f} {split[1]:8.2f}" if split else f"{'':8} {'':8}"
+    floor_txt = ""
+    if floor is not None:
+        fmed = statistics.median(floor)
+        floor_txt = f"{fmed:8.3f} {size / 1e6 / (fmed / 1e3):8.1f} {med / fmed:6.0f}x"
+    return f"{label:<26} {size / 1024:6.1f} {med:8.2f} {p95(times):8.2f} {mbps:7.2f} {split_txt}  {floor_txt}", med
+
+
+def bench_file(path: Path | None, data: bytes, name: str, reps: int, split: bool = True):
+    def run():
+        parse_text(extract_text(data, name).text)
+
+    times = timed(run, reps)
+    parts = None
+    if split:
+        text = extract_text(data, name).text
+        extract_only = timed(lambda: extract_text(data, name), reps)
+        parse_only = timed(lambda: parse_text(text), reps)
+        parts = (statistics.median(extract_only), statistics.median(parse_only))
+    floor = None
+    if path is not None:
+        def floor_fn():
+            FLOOR_RE.findall(path.read_bytes().decode("utf-8"))
+
+        floor = timed(floor_fn, reps)
+    return times, parts, floor
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=200)
+    ap.add_argument("--no-formats", action="store_true", help="skip the docx/html/pdf timings")
+    ap.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: what an upload waits (default); cpu: this process's CPU time, steadier on a busy machine",
+    )
+    args = ap.parse_args()
+    global CLOCK
+    CLOCK = time.perf_counter_ns if args.clock == "wall" else time.process_time_ns
+    if not SAMPLES:
+        print(f"no sample notices under {REPO.parent / 'shared' / 'notices'}", file=sys.stderr)
+        return 2
+
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+    print(f"python:  {platform.python_implementation()} {platform.python_version()}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    print(f"load:    {load} (1/5/15 min) at start")
+    print(f"reps:    {args.reps} per sample after 3 warm-up runs; times in ms ({args.clock} clock)")
+    print("columns: median/p95 of extract+parse; extract and parse medians timed separately;")
+    print("         floor = read the file + one regular expression over its text")
+    print()
+    header = (
+        f"{'notice (extract+parse)':<26} {'KB':>6} {'median':>8} {'p95':>8} {'MB/s':>7} {'extract':>8} {'parse':>8}"
+        f"  {'floor':>8} {'MB/s':>8} {'ratio':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for path in SAMPLES:
+        data = path.read_bytes()
+        times, parts, floor = bench_file(path, data, path.name, args.reps)
+        line, med = row(path.name[:24], len(data), times, parts, floor)
+        ok &= med < TARGET_MEDIAN_MS
+        print(line)
+
+    # A 40 KB notice: the longest sample, continued with another's feedback part.
+    longest = max(SAMPLES, key=lambda p: p.stat().st_size).read_text("utf-8")
+    filler = SAMPLES[1].read_text("utf-8")
+    text = longest
+    for line_ in filler.split("\n"):
+        if len(text.encode("utf-8")) >= 40 * 1024:
+            break
+        text += "\n" + line_
+    data = text.encode("utf-8")
+    times, parts, _ = bench_file(None, data, "synthetic-40k.txt", args.reps)
+    line, med40 = row("synthetic 40 KB notice", len(data), times, parts, None)
+    print(line)
+    ok &= med40 < TARGET_40K_MS
+
+    if not args.no_formats:
+        print()
+        print(f"{'same notice, other formats':<26} {'KB':>6} {'median':>8} {'p95':>8} {'MB/s':>7} {'extract':>8} {'parse':>8}")
+        try:
+            sys.path.insert(0, str(REPO / "tests"))
+            from extraction import builders  # test-time builders (reportlab is a dev dependency)
+        except ImportError as exc:
+            print(f"(skipped: {exc})")
+        else:
+            sample = SAMPLES[1]
+            notice = sample.read_text("utf-8")
+            variants = [
+                ("gb18030.txt", notice.encode("gb18030"), args.reps),
+                ("utf-16.txt", b"\xff\xfe" + notice.encode("utf-16-le"), args.reps),
+                (".docx (auto-numbered)", builders.to_docx(notice, auto_numbering=True)[0], max(10, args.reps // 10)),
+                (".html (site page)", builders.to_html(notice), max(10, args.reps // 10)),
+                (".pdf (STSong CID font)", builders.to_pdf(notice), 5),
+            ]
+            for label, data, reps in variants:
+                suffix = label.split(" ")[0] if label.startswith(".") else "." + label.split(".")[-1]
+                times, parts, _ = bench_file(None, data, "x" + suffix, reps)
+                print(row(f"{sample.name[:3]} {label}", len(data), times, parts, None)[0])
+
+    print()
+    verdict = "met" if ok else "NOT met"
+    print(f"targets (median < {TARGET_MEDIAN_MS:.0f} ms per sample, 40 KB < {TARGET_40K_MS:.0f} ms): {verdict}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Read path at two database sizes: overview, institution page, /api/issues/?status=…, xlsx export.
+
+    .venv/bin/python bench/read_bench.py                 # 200 and 2,000 institutions (~60,000 issues)
+    .venv/bin/python bench/read_bench.py --sizes 20 200  # a quick smoke run
+
+For each size it creates (once) the PostgreSQL database ``rectify_perf_<size>``
+with ``generate_demo_data``, then measures every endpoint in-process with
+Django's test Client (``_read_probe.py``): median and p95 over repeated
+requests, SQL queries per request, and the same for a bare view returning a
+response of the same size (the framework's floor) in the same run.
+"""
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import PY, REPO, bench_env, ensure_database, ensure_demo_data, machine  # noqa: E402
+
+TARGET_MS = {"overview": 100, "institution page": 50, "api issues status=in_progress": 50}
+MAX_FLOOR_RATIO = 3
+
+
+def probe(size: int, requests: int, show_queries: bool) -> list[dict]:
+    url = ensure_database(f"rectify_perf_{size}")
+    ensure_demo_data(url, size)
+    cmd = [PY, str(REPO / "bench" / "_read_probe.py"), "--requests", str(requests)]
+    out = subprocess.run(cmd + (["--show-queries"] if show_queries else []), cwd=REPO, capture_output=True,
+                         text=True, env=bench_env(url, DJANGO_SETTINGS_MODULE="bench.settings"))
+    if out.returncode:
+        raise SystemExit(f"probe failed:\n{out.stderr[-4000:]}")
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def verdict(row: dict) -> str:
+    target = TARGET_MS.get(row["endpoint"])
+    ratio = row["median_ms"] / row["floor_median_ms"]
+    checks = [f"{ratio:.1f}× floor {'ok' if ratio <= MAX_FLOOR_RATIO else 'MISSED'}"]
+    if target:
+        checks.insert(0, f"<{target} ms {'ok' if row['median_ms'] < target else 'MISSED'}")
+    return ", ".join(checks)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint")
+    parser.add_argument("--show-queries", action="store_true", help="print the three slowest SQL per endpoint")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print("method: in-process Django test Client on PostgreSQL, DEBUG=0, staff user; "
+          f"{args.requests} timed requests per endpoint after 5 warm-up requests")
+    by_endpoint: dict[str, dict[int, dict]] = {}
+    for size in args.sizes:
+        for row in probe(size, args.requests, args.show_queries):
+            by_endpoint.setdefault(row["endpoint"], {})[size] = row
+    print(f"\n| endpoint | institutions | issues of page's hospital | queries | bytes | median ms | p95 ms "
+          f"| floor median ms | verdict |\n|---|---|---|---|---|---|---|---|---|")
+    for name, rows in by_endpoint.items():
+        for size, row in rows.items():
+            if "error" in row:
+                print(f"| {name} | {row['institutions']} | | | | {row['error']} | | | not measured |")
+                continue
+            print(f"| {name} | {row['institutions']} | {row['institution_issues']} | {row['queries']} | {row['bytes']} "
+                  f"| {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['floor_median_ms']:.1f} | {verdict(row)} |")
+            for q in row.get("slowest_queries", []):
+                print(f"    {q['ms']:.1f} ms  {q['sql']}")
+    print()
+    for name, rows in by_endpoint.items():
+        counts = {size: row.get("queries") for size, row in rows.items()}
+        same = len(set(counts.values())) == 1 and None not in counts.values()
+        print(f"queries {name}: {counts} → {'constant' if same else 'NOT constant'}")
+
+
+if __name__ == "__main__":
+    main()
