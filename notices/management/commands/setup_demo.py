@@ -1,0 +1,70 @@
+"""Development set-up for ``make run``: demo accounts, then the sample notices through the upload path.
+
+Idempotent: accounts are reused (their passwords reset to the printed
+development ones) and the sha256 dedupe makes a second import harmless.
+Refuses to run in production.
+"""
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+
+from notices.selectors import notice_summary
+from notices.services import notice_create
+from tracking.models import InstitutionMember
+from tracking.roles import CLERK_GROUP, STAFF_GROUP
+
+STAFF_USERNAME = "demo_staff"
+STAFF_PASSWORD = "zhenggai-staff-2026"
+CLERK_PASSWORD = "zhenggai-clerk-2026"
+DEFAULT_NOTICES = settings.BASE_DIR.parent / "shared" / "notices"
+
+
+class Command(BaseCommand):
+    help = "开发环境：创建演示账号，并通过正常上传流程导入示例通报（生产环境拒绝执行）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--notices", type=Path, default=DEFAULT_NOTICES, help="示例通报目录")
+
+    def handle(self, *args, notices: Path, **options):
+        if settings.PRODUCTION:
+            raise CommandError("setup_demo 只用于开发环境，RECTIFY_PRODUCTION=1 时拒绝执行")
+        staff = _account(STAFF_USERNAME, STAFF_PASSWORD, STAFF_GROUP, is_staff=True)
+        self.stdout.write(f"工作人员账号：{STAFF_USERNAME} / {STAFF_PASSWORD}（巡察办工作人员，可进入后台）")
+
+        paths = sorted(p for p in notices.glob("*") if p.is_file()) if notices.is_dir() else []
+        if not paths:
+            self.stdout.write(self.style.WARNING(f"未找到示例通报：{notices}"))
+        for index, path in enumerate(paths, start=1):
+            notice, created = notice_create(data=path.read_bytes(), filename=path.name, uploaded_by=staff)
+            notice.refresh_from_db()
+            self.stdout.write(f"\n{path.name}：{'已导入' if created else '此前已导入'}，{notice.get_state_display()}")
+            self._summary(notice)
+            if notice.institution_id:
+                clerk = _account(f"clerk{index}", CLERK_PASSWORD, CLERK_GROUP)
+                InstitutionMember.objects.update_or_create(user=clerk, defaults={"institution": notice.institution})
+                self.stdout.write(f"  医院填报员账号：{clerk.username} / {CLERK_PASSWORD}（{notice.institution}）")
+
+    def _summary(self, notice):
+        if notice.error:
+            self.stdout.write(self.style.ERROR(f"  {notice.error}"))
+        summary = notice_summary(notice)
+        if summary is None:
+            return
+        counts = "，".join(f"{c['label']} {c['count']}" for c in summary["by_status"])
+        self.stdout.write(f"  单位：{(summary['institution'] or {}).get('name', '未确定')}；"
+                          f"巡察：{(summary['inspection'] or {}).get('name', '未确定')}")
+        self.stdout.write(f"  问题 {summary['issues']} 个：{counts}")
+        for warning in summary["warnings"]:
+            self.stdout.write(f"  提示：{warning['message']}")
+
+
+def _account(username, password, group_name, *, is_staff=False) -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+    user.set_password(password)
+    user.is_staff = user.is_staff or is_staff
+    user.is_active = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

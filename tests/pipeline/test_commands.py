@@ -1,0 +1,78 @@
+"""``reparse_notices``, the admin actions and ``setup_demo``."""
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from notices.models import Notice
+from tracking.models import InstitutionMember
+
+from .conftest import issue, notice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_notices(fake_parser, upload, hospital_a_clerk):
+    fake_parser.results["ok.txt"] = notice([issue(1, "理论学习不深入")])
+    fake_parser.results["old.txt"] = notice([issue(2, "财务管理不规范")], feedback=None)
+    fake_parser.results["bad.txt"] = ValueError("boom")
+    ok, old, bad = (upload(hospital_a_clerk, name) for name in ("ok.txt", "old.txt", "bad.txt"))
+    Notice.objects.filter(pk=old.pk).update(parser_version="0.0-old")
+    return ok, old, bad
+
+
+def _attempts():
+    return dict(Notice.objects.values_list("original_name", "attempts"))
+
+
+@pytest.mark.parametrize("flag, reparsed", [
+    ("--failed", {"bad.txt"}), ("--outdated", {"old.txt"}), ("--all", {"ok.txt", "old.txt", "bad.txt"}),
+])
+def test_reparse_notices_queues_the_chosen_notices_through_the_task(
+        three_notices, flag, reparsed, django_capture_on_commit_callbacks, monkeypatch):
+    from notices.management.commands import reparse_notices
+
+    monkeypatch.setattr(reparse_notices, "PARSER_VERSION", "test-1")  # the fake parser's version is current
+    before = _attempts()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reparse_notices", flag)
+    after = _attempts()
+    assert {name for name in after if after[name] > before[name]} == reparsed
+
+
+def test_reparse_notices_needs_a_choice():
+    with pytest.raises(CommandError):
+        call_command("reparse_notices")
+
+
+def test_the_admin_action_reparses_and_withdraws(three_notices, login, staff, django_capture_on_commit_callbacks):
+    staff.is_superuser = True
+    staff.save()
+    ok, old, bad = three_notices
+    client = login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/notices/notice/", {"action": "reparse_selected", "_selected_action": [bad.pk]})
+    assert _attempts()["bad.txt"] == 2
+    client.post("/admin/notices/notice/", {"action": "withdraw_selected", "_selected_action": [ok.pk]})
+    ok.refresh_from_db()
+    assert ok.is_withdrawn and ok.withdrawn_by == staff
+
+
+def test_setup_demo_creates_accounts_imports_samples_and_can_run_twice(samples, capsys):
+    call_command("setup_demo")
+    first = capsys.readouterr().out
+    call_command("setup_demo")
+
+    assert Notice.objects.count() == len(samples)
+    assert User.objects.get(username="demo_staff").is_staff
+    assert "demo_staff / " in first and "已导入" in first
+    parsed = Notice.objects.filter(state="parsed")
+    assert InstitutionMember.objects.count() == len({n.institution_id for n in parsed if n.institution_id})
+    assert User.objects.get(username="demo_staff").check_password(first.split("demo_staff / ")[1].split("（")[0])
+
+
+def test_setup_demo_refuses_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("setup_demo")
+    assert not User.objects.exists()
