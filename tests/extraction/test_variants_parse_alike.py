@@ -73,6 +73,29 @@ def test_a_traditional_chinese_big5_file_is_decoded_faithfully_and_parses_like_i
     assert parse_view(parse_text, result.text) == parse_view(parse_text, trad)
 
 
+def _skeleton(parse_text, text: str) -> dict:
+    """The script-independent part of a parse: numbers, statuses, dates, counts, phones."""
+    d = parse_text(text).to_dict()
+    return {
+        "dates": [d[k] for k in ("inspection_start", "inspection_end", "feedback_date", "published_date",
+                                 "disclosure_start", "disclosure_end")],
+        "declared": d["declared"],
+        "inspecting_body": d["inspecting_body"],
+        "phones": d["contacts"]["phones"],
+        "emails": d["contacts"]["emails"],
+        "categories": [c["number"] for c in d["categories"]],
+        "issues": [(i["category"], i["number"], i["status"]) for i in d["issues"]],
+        "immediate_items": [i["status"] for i in d["immediate_items"]],
+    }
+
+
+def test_a_traditional_big5_notice_has_the_same_structure_as_the_simplified_original(sample):
+    path, text = sample
+    result = extract_text(builders.traditional(text).encode("big5"), path.name)
+    parse_text = structure_parser()
+    assert _skeleton(parse_text, result.text) == _skeleton(parse_text, text)
+
+
 def test_a_word_file_of_the_notice_parses_the_same(sample):
     path, text = sample
     data, _ = builders.to_docx(text)
