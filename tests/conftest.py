@@ -30,7 +30,7 @@ def _isolated_media_and_eager_tasks():
     from rectify_site.celery import app
 
     settings.MEDIA_ROOT = _SESSION_MEDIA
-    app.conf.task_always_eager = True
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True  # the namespaced key: a bare task_always_eager is shadowed by settings
     yield
 
 

@@ -96,9 +96,9 @@ def real_queue(celery_worker):
     """Send tasks through Redis to the worker instead of running them in-process."""
     from rectify_site.celery import app
 
-    app.conf.task_always_eager = False
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False  # namespaced, see tests/conftest.py
     yield celery_worker
-    app.conf.task_always_eager = True
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
