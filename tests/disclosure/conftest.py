@@ -6,6 +6,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
+from tests.services import real_queue  # noqa: F401  (the root conftest exports only the worker)
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
