@@ -10,6 +10,7 @@ import io
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -69,22 +70,25 @@ def ledger_csv(issues) -> bytes:
 
 
 def ledger_xlsx(issues, *, sheet_title: str = "整改台账") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    sheet.append([name for name, _ in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ledger_rows(ledger_queryset(issues)):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # openpyxl would store a leading 「=」 as a formula; force text.
-            cell.data_type = "s"
-            cell.alignment = wrap
+    # Write-only mode streams rows without re-scanning the sheet: linear in the row count.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def text_cell(value, **style):
+        cell = WriteOnlyCell(sheet, value=value)
+        # openpyxl would store a leading 「=」 as a formula; force text.
+        cell.data_type = "s"
+        for name, item in style.items():
+            setattr(cell, name, item)
+        return cell
+
+    sheet.append([text_cell(name, font=bold) for name, _ in COLUMNS])
+    for row in ledger_rows(ledger_queryset(issues)):
+        sheet.append([text_cell(value, alignment=wrap) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
