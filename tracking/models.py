@@ -90,6 +90,8 @@ class Inspection(models.Model):
                 fields=["institution", "inspecting_body", "group", "feedback_on"], name="one_inspection_per_feedback"
             )
         ]
+        # The overview picks each institution's latest inspection with this ordering.
+        indexes = [models.Index(fields=["institution", "-feedback_on", "-id"], name="inspection_latest")]
 
     def __str__(self):
         when = self.feedback_on.isoformat() if self.feedback_on else "日期未知"
