@@ -73,3 +73,19 @@ def test_a_web_page_saved_as_txt_is_read_as_a_web_page():
     assert result.format == "html"
     assert result.text == "一、巡察整改情况\n1.问题。已完成整改。"
     assert result.warnings
+
+
+def test_a_utf8_file_cut_in_the_middle_of_a_character_is_kept_as_utf8_with_a_warning():
+    raw = (NOTICE * 5 + "通报").encode("utf-8")[:-2]  # cut inside the last character
+    result = extract_text(raw, "a.txt")
+    assert result.encoding == "utf-8"
+    assert result.text.startswith(NOTICE)
+    assert result.warnings and "UTF-8" in result.warnings[0]
+
+
+def test_a_page_declaring_gb2312_but_written_in_utf8_is_decoded_as_utf8_with_a_warning():
+    page = '<html><head><meta charset="gb2312"></head><body><p>关于巡察整改进展情况的通报，整改落实情况：已完成整改。</p></body></html>'
+    result = extract_text(page.encode("utf-8"), "a.html")
+    assert result.text == "关于巡察整改进展情况的通报，整改落实情况：已完成整改。"
+    assert result.encoding == "utf-8"
+    assert result.warnings

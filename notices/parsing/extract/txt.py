@@ -97,6 +97,16 @@ def decode_text(data: bytes, *, declared: str | None = None) -> tuple[str, str, 
             raise NoticeFileError(_BINARY_MESSAGE, code="binary")
         return text, "utf-8", warnings
 
+    # UTF-8 with a handful of bad bytes (a file cut mid-character, one damaged
+    # byte) is still UTF-8: a GBK file would fail on nearly every hanzi.
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad and bad <= 8 and bad * 200 <= len(lenient) and not _looks_binary(lenient):
+        score, han = chinese_plausibility(lenient)
+        if score >= _PLAUSIBLE and han:
+            warnings.append(f"文件按UTF-8读取，但有{bad}处字节无效（已替换为“\ufffd”），文件可能不完整或已损坏，请核对")
+            return lenient, "utf-8", warnings
+
     text, encoding, more = _guess_legacy(data)
     return text, encoding, warnings + more
 
