@@ -40,6 +40,7 @@ def test_claimed_statuses_are_mixed_and_some_open_issues_are_overdue(generated):
     assert FeedbackIssue.objects.overdue(today=TODAY).exists()
     assert FeedbackIssue.objects.due_soon(days=120, today=TODAY).exists()
     assert set(FeedbackIssue.objects.values_list("verification", flat=True)) >= {"unverified", "verified"}
+    assert not FeedbackIssue.objects.exclude(verification="unverified").filter(verified_by__isnull=True).exists()
 
 
 def test_some_inspections_have_two_notices_with_a_statement_per_notice_and_status_history(generated):

@@ -13,6 +13,7 @@ import hashlib
 import random
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         rng = random.Random(seed)
         taken = set(Institution.objects.values_list("normalized_name", flat=True))
+        reviewer = _reviewer()
         plans = demo_data.plan_institutions(rng, institutions, today, taken)
         started, totals = time.monotonic(), {}
         remaining = institutions
@@ -62,17 +64,27 @@ class Command(BaseCommand):
             chunk = [next(plans) for _ in range(min(CHUNK, remaining))]
             remaining -= len(chunk)
             with transaction.atomic():
-                for name, count in write_institutions(chunk, batch_size=batch_size).items():
+                for name, count in write_institutions(chunk, reviewer=reviewer, batch_size=batch_size).items():
                     totals[name] = totals.get(name, 0) + count
         summary = ", ".join(f"{count} {name}" for name, count in totals.items())
         self.stdout.write(f"created {summary} in {time.monotonic() - started:.1f}s")
+
+
+def _reviewer():
+    """Who verified the generated 已核查销号 issues: a named account that cannot log in."""
+    user, created = get_user_model().objects.get_or_create(
+        username="demo-reviewer", defaults={"first_name": "演示核查员", "is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def write_institutions(plans, *, batch_size=2000) -> dict[str, int]:
+def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     """Insert ``plans`` and everything under them; returns row counts by model."""
     institutions = Institution.objects.bulk_create(
         [Institution(name=p.name, normalized_name=normalize_institution_name(p.name), region=p.region,
@@ -103,7 +115,7 @@ def write_institutions(plans, *, batch_size=2000) -> dict[str, int]:
                 match_key=issue_match_key(ip.title), order=order, status=ip.status,
                 status_evidence=demo_data.STATUS_SENTENCES[ip.status][0], last_notice=own_notices[-1],
                 due_on=ip.due_on, verification=ip.verification,
-                verified_at=_at(own_notices[-1].published_on) if ip.verification != "unverified" else None,
+                **(_verified(ip.verification, reviewer, own_notices[-1].published_on)),
                 text="".join(ip.measures[-1]),
             )
             issues.append((issue, ip, own_notices))
@@ -112,7 +124,7 @@ def write_institutions(plans, *, batch_size=2000) -> dict[str, int]:
                           for k, t in enumerate(np.immediate_items)]
     IssueCategory.objects.bulk_create(categories, batch_size=batch_size)
     FeedbackIssue.objects.bulk_create([i for i, _, _ in issues], batch_size=batch_size)
-    rows = _detail_rows(issues, immediate)
+    rows = _detail_rows(issues, immediate, reviewer)
     for table, values in rows.items():
         table.insert(values)
     return {"institutions": len(institutions), "inspections": len(inspections), "notices": len(notice_rows),
@@ -161,10 +173,19 @@ STATEMENTS = _Table(IssueStatement, ("notice_id", "issue_id", "number", "title",
 MEASURES = _Table(Measure, ("issue_id", "notice_id", "order", "text"))
 ACTIONS = _Table(IssueAction, ("issue_id", "notice_id", "order", "kind", "date", "date_text", "text"))
 IMMEDIATE = _Table(ImmediateItem, ("inspection_id", "notice_id", "order", "text", "status", "status_evidence"))
-CHANGES = _Table(StatusChange, ("issue_id", "kind", "old_value", "new_value", "notice_id", "reason", "changed_at"))
+CHANGES = _Table(StatusChange, ("issue_id", "kind", "old_value", "new_value", "notice_id", "changed_by_id", "reason",
+                                "changed_at"))
 
 
-def _detail_rows(issues, immediate) -> dict:
+def _verified(verification, reviewer, published_on) -> dict:
+    if verification == "unverified":
+        return {}
+    note = "经现场核查，整改到位，予以销号" if verification == "verified" else "核查发现整改不到位，退回重新整改"
+    return {"verified_by": reviewer, "verified_at": _at(published_on + dt.timedelta(days=20)),
+            "verification_note": note}
+
+
+def _detail_rows(issues, immediate, reviewer) -> dict:
     """Statements, measures, deadlines and status history of the issues just inserted."""
     rows = {STATEMENTS: [], MEASURES: [], ACTIONS: [], IMMEDIATE: immediate, CHANGES: []}
     for issue, ip, own_notices in issues:
@@ -176,15 +197,15 @@ def _detail_rows(issues, immediate) -> dict:
             rows[MEASURES] += [(issue.pk, notice.pk, m, t) for m, t in enumerate(ip.measures[k])]
             if status != previous:
                 # The history a parse of each notice would have left, dated when that notice was parsed.
-                rows[CHANGES].append((issue.pk, StatusChange.Kind.CLAIMED, previous, status, notice.pk,
-                                      "演示数据", notice.parsed_at))
+                rows[CHANGES].append((issue.pk, StatusChange.Kind.CLAIMED, previous, status, notice.pk, None,
+                                      f"通报「{notice.title}」所述", notice.parsed_at))
             previous = status
         if ip.due_on:
             rows[ACTIONS].append((issue.pk, own_notices[-1].pk, 0, IssueAction.Kind.DEADLINE, ip.due_on,
                                   demo_data.date_text(ip.due_on), "全面完成整改"))
         if ip.verification != "unverified":
             rows[CHANGES].append((issue.pk, StatusChange.Kind.VERIFICATION, "unverified", ip.verification, None,
-                                  "演示数据：核查", issue.verified_at))
+                                  reviewer.pk, issue.verification_note, issue.verified_at))
     return rows
 
 
