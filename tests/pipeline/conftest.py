@@ -66,3 +66,6 @@ def upload(django_capture_on_commit_callbacks):
         return notice
 
     return _upload
+
+
+from tests.services import real_queue  # noqa: E402,F401  (the shared conftest exports only the worker)
