@@ -247,7 +247,8 @@ def parse_body(sections: list[Section]) -> BodyResult:
         in_cat = 0
         current: RawIssue | None = None
         pending: list[Line] = []
-        for ln in sec.lines:
+        sub_last = 0  # a list inside the current issue numbered like the issues
+        for pos, ln in enumerate(sec.lines):
             st = _is_status_heading(ln) if ln.kind in ("L1", "L2") else None
             if st:
                 status, current, in_cat = st, None, 0
@@ -267,7 +268,14 @@ def parse_body(sections: list[Section]) -> BodyResult:
             if ln.kind == issue_level:
                 ok = ln.num == last_issue + 1 or (in_cat == 0 and (ln.num == 1 or ln.num <= last_issue + 3)) \
                     or ln.num == last_issue + 2
+                if ok and current is not None and sub_last and ln.num == sub_last + 1:
+                    # 「3.」 after a sub-list 「1.」「2.」 inside issue 2: an issue only if it reads like one
+                    nxt = sec.lines[pos + 1] if pos + 1 < len(sec.lines) else None
+                    ok = _reads_like_issue_start(ln, nxt)
+                if not ok and current is not None and (ln.num == 1 or ln.num == sub_last + 1):
+                    sub_last = ln.num
                 if ok:
+                    sub_last = 0
                     if ln.num not in (last_issue + 1, 1):
                         res.gaps.append(f"{last_issue}→{ln.num}")
                     if current is None and pending:
@@ -289,6 +297,13 @@ def parse_body(sections: list[Section]) -> BodyResult:
         if (c.number, c.title) not in cats_with_issues:
             res.empty_categories.append(c.number)
     return res
+
+
+_ISSUE_LABEL_RE = re.compile(r"(?:整改|问题|落实|进展|措施|成效|结果)[\u4e00-\u9fff]{0,6}:")
+
+
+def _reads_like_issue_start(ln: Line, nxt: Line | None) -> bool:
+    return bool(_ISSUE_LABEL_RE.search(ln.rest) or (nxt is not None and _ISSUE_LABEL_RE.match(nxt.match)))
 
 
 _INTRO_RE = re.compile(r"^(?:针对|围绕|对照|按照|根据|截至|截止|经过|通过|巡察|巡视|其中|共)|\d+\s*(?:个|项)|[一二三四五六七八九十]+(?:个|项)")

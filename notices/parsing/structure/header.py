@@ -123,7 +123,13 @@ def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
         score = (bounded or place, seen, -len(prefix))
         if (bounded or place) and (best is None or score > best[0]):
             best = (score, full)
-    return best[1] if best else name
+    if best:
+        return best[1]
+    if name[0] in _ADMIN:  # 「市中医院」 and an address in 清远市: 清远市中医院
+        for p in places:
+            if p.endswith(name[0]) and not p.startswith(name[0]):
+                return p[:-1] + name
+    return name
 
 
 def resolve_institution(candidates: list[str], whole: str, addresses: list[str]) -> tuple[str | None, list[str]]:

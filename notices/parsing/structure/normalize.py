@@ -62,7 +62,7 @@ CLOSING_START_RE = re.compile(
 )
 SIGNATURE_RE = re.compile(r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}(?:委员会|党委|党总支|总支部?|支部|党组)(?:文件)?$")
 
-_HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|计划|打算|举措|文件|委员会|党委|党组)$")
+_HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|问题|事项|计划|打算|举措|措施|安排|文件|委员会|党委|党组)$")
 _TERMINAL = set("。！？；:!?;…")
 _CLOSERS = "”’\"')）】]》"
 
@@ -199,6 +199,8 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
         # a heading: only a long heading-plus-body line, or a short tail of a cut heading
         if len(prev) >= 60 and "。" in prev:
             return True
+        if _HEADING_END_RE.search(prev):
+            return False
         return len(nxt) <= 20 and ends_terminal(nxt) and not any(c in _TERMINAL for c in nxt.rstrip(_CLOSERS)[:-1])
     if _HEADING_END_RE.search(prev):
         return False  # a title or heading without a marker
