@@ -50,9 +50,9 @@ class CommentForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    start = forms.DateField(label="公开开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label="公开开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"required": "请填写开始日期。", "invalid": "开始日期格式不正确。"})
-    end = forms.DateField(label="公开结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label="公开结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           error_messages={"invalid": "结束日期格式不正确。"})
     working_days = forms.IntegerField(
         label="或：工作日数", required=False, min_value=1, max_value=MAX_WORKING_DAYS,

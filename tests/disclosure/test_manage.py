@@ -173,3 +173,8 @@ def test_staff_unpublish_at_any_time_and_republish(notice, login, staff):
     assert Client().get(reverse("disclosure:notice", args=[notice.pk])).status_code == 200
     assert list(DisclosureChange.objects.order_by("id").values_list("kind", "reason")) == [
         ("unpublished", "内容有误"), ("republished", "")]
+
+
+def test_the_window_form_shows_the_current_window_in_the_date_inputs(notice, login, staff):
+    body = login(staff).get(reverse("disclosure:manage_notice", args=[notice.pk])).content.decode()
+    assert 'type="date" name="start" value="2025-04-07"' in body and 'name="end" value="2025-05-06"' in body
