@@ -304,3 +304,28 @@ def declared_huge_docx(declared: int = 150 * 1024 * 1024) -> bytes:
     zf.infolist()[-1].file_size = declared
     zf.close()
     return out.getvalue()
+
+
+def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024) -> bytes:
+    """A one-page PDF whose content stream is megabytes of spaces deflated to a few KB."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    body = b"".join(packer.compress(block) for _ in range(inflated >> 20)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -117,3 +117,27 @@ def test_a_word_single_file_web_page_is_unpacked():
 def test_table_cells_in_a_page_are_tab_separated():
     page = "<html><body><table><tr><td>序号</td><td>问题</td></tr><tr><td>1</td><td>学习不深入</td></tr></table></body></html>"
     assert extract_text(page.encode(), "a.html").text == "序号\t问题\n1\t学习不深入"
+
+
+def test_a_running_header_repeated_on_most_pages_is_dropped():
+    pages = []
+    for n in range(3):
+        page = _page((96, 520, "巡察整改工作领导小组充分履行综合协调、督查督办职责。"), (96, 300, f"第{n + 1}页的正文。"))
+        page[2].insert(0, _Line("中共某某医院委员会", 250, 350, 800, 812))
+        pages.append(page)
+    assert "中共某某医院委员会" not in _assemble(pages)
+    assert _assemble(pages).count("第2页的正文。") == 1
+
+
+def test_a_pdf_whose_streams_inflate_beyond_the_limit_is_refused(monkeypatch):
+    import pytest
+
+    from notices.parsing.errors import NoticeFileError
+    from notices.parsing.extract import pdf
+
+    data = builders.flate_bomb_pdf(8 * 1024 * 1024)
+    assert len(data) < 64 * 1024
+    monkeypatch.setattr(pdf, "MAX_INFLATED", 4 * 1024 * 1024)  # the real limit is 256 MB; keep the test cheap
+    with pytest.raises(NoticeFileError) as info:
+        extract_text(data, "a.pdf")
+    assert info.value.code == "pdf_bomb"

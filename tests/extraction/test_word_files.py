@@ -185,3 +185,11 @@ def test_a_docx_named_doc_is_read_as_docx_with_a_warning():
     assert result.format == "docx"
     assert result.text == "巡察整改情况"
     assert any(".doc" in w for w in result.warnings)
+
+
+def test_hidden_text_is_left_out():
+    document = docx.Document()
+    paragraph = document.add_paragraph("已完成")
+    paragraph.add_run("（内部备注）").font.hidden = True
+    paragraph.add_run("整改。")
+    assert extract_text(_save(document), "a.docx").text == "已完成整改。"

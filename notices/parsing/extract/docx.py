@@ -144,6 +144,9 @@ class _BodyWalker:
             # w:del, w:moveFrom: deleted text; w:pPr: properties
 
     def _run(self, r, parts: list[str]) -> None:
+        vanish = r.find(f"{W}rPr/{W}vanish")
+        if vanish is not None and vanish.get(W + "val") not in ("0", "false", "off"):
+            return  # hidden text: not part of what the reader sees
         for child in r:
             tag = child.tag
             if tag == W + "t":

@@ -124,7 +124,7 @@ def html_to_text(markup: str) -> str:
     # Block boundaries are marked with \x1e so that nested blocks give one
     # line break, while <br> and empty paragraphs still give blank lines.
     text = re.sub("\x1e(?: *\x1e)*", "\n", "".join(lines))
-    text = "\n".join(line.strip(" \t\u00a0\u3000") for line in text.split("\n"))
+    text = "\n".join(line.strip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 

@@ -29,6 +29,8 @@ _TRUNCATED = "PDF文件不完整（可能上传或下载中断），请重新获
 _CORRUPT = "PDF文件已损坏，无法读取，请重新导出PDF后上传"
 
 MAX_PAGES = 500
+# Decompressed size of all Flate streams together; a notice PDF with fonts is a few MB.
+MAX_INFLATED = 256 * 1024 * 1024
 
 _PAGE_NUMBER_RE = re.compile(
     r"^[\s\-—–－―·•]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[\s\-—–－―·•]*$"
@@ -53,6 +55,7 @@ def extract(data: bytes) -> ExtractedText:
     if b"%%EOF" not in tail:
         raise NoticeFileError(_TRUNCATED, code="truncated")
 
+    _check_inflated_size(data)
     warnings: list[str] = []
     pages = _read_pages(data, warnings)
     if not pages:
@@ -72,6 +75,48 @@ def extract(data: bytes) -> ExtractedText:
     if not text.strip():
         raise NoticeFileError(NO_TEXT_LAYER, code="no_text_layer")
     return ExtractedText(text=text, format=FORMAT, encoding=None, warnings=warnings)
+
+
+_STREAM_RE = re.compile(rb"stream\r?\n")
+
+
+def _check_inflated_size(data: bytes) -> None:
+    """Refuse a "PDF bomb": Flate streams that inflate to absurd sizes.
+
+    pdfminer inflates each stream whole and in memory, so the streams are
+    inflated here first, in 1 MB steps and discarding the output, stopping
+    as soon as the total passes ``MAX_INFLATED``.  Streams that fail to
+    inflate are left to pdfminer to judge.
+    """
+    import zlib
+
+    total = 0
+    pos = 0
+    while True:
+        m = _STREAM_RE.search(data, pos)
+        if m is None:
+            return
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            return
+        pos = end + 9
+        if b"Flate" not in data[max(0, m.start() - 512) : m.start()]:
+            continue
+        inflater = zlib.decompressobj()
+        chunk = data[m.end() : end]
+        try:
+            while chunk:
+                out = inflater.decompress(chunk, 1 << 20)
+                total += len(out)
+                if total > MAX_INFLATED:
+                    raise NoticeFileError(
+                        "PDF文件内部数据解压后异常巨大（可能是恶意构造的文件），已拒绝处理", code="pdf_bomb"
+                    )
+                chunk = inflater.unconsumed_tail
+                if not out:
+                    break
+        except zlib.error:
+            continue
 
 
 def _open_document(data: bytes, warnings: list[str]):
@@ -142,14 +187,31 @@ def _read_pages(data: bytes, warnings: list[str]) -> list[tuple[float, float, li
         raise NoticeFileError(_CORRUPT, code="corrupt") from exc
 
 
+def _running_lines(pages: list[tuple[float, float, list[_Line]]]) -> set[str]:
+    """Texts repeated in the top or bottom margin of most pages (running headers/footers)."""
+    if len(pages) < 3:
+        return set()
+    seen: dict[str, int] = {}
+    for _width, height, lines in pages:
+        for text in {ln.text.strip() for ln in lines if ln.y0 < height * 0.08 or ln.y1 > height * 0.92}:
+            seen[text] = seen.get(text, 0) + 1
+    return {text for text, n in seen.items() if n * 2 > len(pages) and text}
+
+
 def _assemble(pages: list[tuple[float, float, list[_Line]]]) -> str:
+    running = _running_lines(pages)
     out: list[str] = []
     prev: _Line | None = None
     prev_right = 0.0
     prev_char = 0.0
     prev_page = -1
     for page_no, (width, height, lines) in enumerate(pages):
-        lines = [ln for ln in lines if not _is_page_number(ln, height)]
+        lines = [
+            ln
+            for ln in lines
+            if not _is_page_number(ln, height)
+            and not (ln.text.strip() in running and (ln.y0 < height * 0.08 or ln.y1 > height * 0.92))
+        ]
         if not lines:
             continue
         left, right, char = _margins(lines)
