@@ -3,6 +3,8 @@
 Nothing here reads who uploaded a notice, what the parser warned about,
 what staff verified, or any comment: the templates only get public fields.
 """
+import re
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -18,6 +20,7 @@ from ..services import DisclosureRefused, comment_create
 from ..window import WindowState, days_left, disclosure_window, local_today, window_state
 
 ENDED_SHOWN = 30
+_UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\\/:*?"<>|]')
 _REFUSAL_STATUS = {"closed": 403, "rate_limited": 429}
 
 
@@ -75,7 +78,7 @@ def original_file(request, pk):
     except FileNotFoundError:
         raise Http404("原始文件不存在") from None
     # Named after the notice, not the uploader's file name, which may say more than the notice does.
-    filename = f"{(notice.title or '整改通报')[:80]}.{notice.format}"
+    filename = f"{_UNSAFE_IN_FILENAME.sub('_', notice.title or '整改通报')[:80]}.{notice.format}"
     response = FileResponse(handle, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

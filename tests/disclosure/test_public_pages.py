@@ -112,3 +112,26 @@ def test_the_public_pages_need_no_login_and_send_a_strict_content_security_polic
     assert response.status_code == 200
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "<script>" not in response.content.decode()  # scripts only from static files
+
+
+def test_the_download_name_comes_from_the_title_with_path_characters_replaced(client, clock, hospital_a):
+    notice = make_notice(institution=hospital_a, title='整改/通报:"第一批"')
+    clock.set_day(START)
+    disposition = client.get(reverse("disclosure:original", args=[notice.pk]))["Content-Disposition"]
+    from urllib.parse import quote
+
+    assert disposition == f"attachment; filename*=utf-8''{quote('整改_通报__第一批_.txt')}"
+
+
+def test_the_notice_page_costs_the_same_queries_for_two_issues_or_forty(client, clock, hospital_a,
+                                                                      django_assert_max_num_queries):
+    small = make_notice(institution=hospital_a)
+    large = make_notice(institution=hospital_a, issues=[(f"问题{i}", f"全文{i}", "in_progress") for i in range(40)])
+    clock.set_day(START)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert _page(client, small).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert _page(client, large).status_code == 200
