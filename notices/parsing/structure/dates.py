@@ -61,11 +61,14 @@ def _year_value(raw: str | None) -> int | None:
     return value
 
 
-def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool = True) -> list[DateMatch]:
+def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool = True,
+               floor: dt.date | None = None) -> list[DateMatch]:
     """Every date in ``text`` in order.  A date without a year takes the year of the
     last dated mention before it (or ``context``); with ``roll_forward`` a month/day
-    earlier than that mention is taken to be in the following year (narrative order:
-    「2025年11月巡察…1月15日反馈」)."""
+    more than a month earlier than that mention is taken to be in the following year
+    (narrative order: 「2025年11月巡察…1月15日反馈」).  With ``floor`` the comparison
+    is with ``floor`` instead (inside an issue: a step is not before the feedback,
+    but may come before the step mentioned just before it)."""
     out: list[DateMatch] = []
     last = context
     for m in DATE_RE.finditer(text):
@@ -108,7 +111,8 @@ def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool 
                     continue
                 y = last.year
                 candidate = _safe_date(y, mo, d)
-                if roll_forward and candidate is not None and candidate < last and (last - candidate).days > 31:
+                base = floor or last
+                if roll_forward and candidate is not None and candidate < base and (base - candidate).days > 31:
                     y += 1
         date = _safe_date(y, mo, d)
         if date is not None and has_year:

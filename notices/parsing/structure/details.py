@@ -198,7 +198,7 @@ _CLAUSE_END_RE = re.compile(r"[。;\n]")
 
 def dated_actions(match: str, display: str, context: dt.date | None) -> list[DatedAction]:
     out = []
-    for d in find_dates(match, context):
+    for d in find_dates(match, context, floor=context):
         # the clause holding the date
         lo = max(0, d.start - 300)
         s = max(match.rfind(c, lo, d.start) for c in "。;,\n") + 1 or lo
