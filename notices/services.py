@@ -63,7 +63,7 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
     institution = rules.upload_institution(uploaded_by, institution)
     sha256 = _sha256(content)
 
-    existing = Notice.objects.filter(sha256=sha256).first()
+    existing = _existing(sha256)
     if existing is not None:
         return existing, False
     notice = Notice(original_name=filename, sha256=sha256, format=fmt, size=size,
@@ -196,6 +196,10 @@ def _write_header(notice: Notice, extracted, parsed) -> None:
         dataclasses.asdict(w) for w in parsed.warnings
     ]
     notice.save()
+
+
+def _existing(sha256: str) -> Notice | None:
+    return Notice.objects.filter(sha256=sha256).first()
 
 
 def _sha256(content) -> str:
