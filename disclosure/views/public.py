@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tracking.models import FeedbackIssue
+from tracking.roles import clerk_institution_id, is_reviewer
 
 from .. import ratelimit
 from ..forms import CommentForm
@@ -99,6 +100,8 @@ def _render_notice(request, notice, today, *, form=None, refusal=None, status=20
         "contacts": _contacts(notice.contacts),
         "form": form if state is WindowState.OPEN else None,
         "refusal": refusal,
+        "can_manage": is_reviewer(request.user) or (
+            notice.institution_id is not None and clerk_institution_id(request.user) == notice.institution_id),
     }, status=status)
 
 

@@ -178,3 +178,13 @@ def test_staff_unpublish_at_any_time_and_republish(notice, login, staff):
 def test_the_window_form_shows_the_current_window_in_the_date_inputs(notice, login, staff):
     body = login(staff).get(reverse("disclosure:manage_notice", args=[notice.pk])).content.decode()
     assert 'type="date" name="start" value="2025-04-07"' in body and 'name="end" value="2025-05-06"' in body
+
+
+def test_the_public_page_links_to_the_comments_only_for_those_who_may_read_them(notice, login, staff,
+                                                                                  hospital_a_clerk, hospital_b_clerk):
+    url = reverse("disclosure:notice", args=[notice.pk])
+    link = reverse("disclosure:manage_notice", args=[notice.pk])
+    assert link in login(staff).get(url).content.decode()
+    assert link in login(hospital_a_clerk).get(url).content.decode()
+    assert link not in login(hospital_b_clerk).get(url).content.decode()
+    assert link not in Client().get(url).content.decode()
