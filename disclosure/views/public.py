@@ -98,6 +98,7 @@ def _render_notice(request, notice, today, *, form=None, refusal=None, status=20
         "is_open": state is WindowState.OPEN,
         "days_left": days_left(window, today) if state is WindowState.OPEN else None,
         "contacts": _contacts(notice.contacts),
+        "inspection_group": _group_label(notice.inspection),
         "form": form if state is WindowState.OPEN else None,
         "refusal": refusal,
         "can_manage": is_reviewer(request.user) or (
@@ -109,3 +110,11 @@ def _contacts(raw) -> dict:
     """Only the three lists the parser fills, as lists of strings, whatever the JSON holds."""
     raw = raw if isinstance(raw, dict) else {}
     return {key: [str(v) for v in raw.get(key) or [] if v] for key in ("phones", "emails", "addresses")}
+
+
+def _group_label(inspection) -> str:
+    """「市委第五巡察组」, whether the parser stored the group with its body or without."""
+    if inspection is None or not inspection.group:
+        return ""
+    body, group = inspection.inspecting_body, inspection.group
+    return group if not body or group.startswith(body) else f"{body}{group}"

@@ -136,3 +136,13 @@ def test_the_notice_page_costs_the_same_queries_for_two_issues_or_forty(client, 
     assert 0 < len(few.captured_queries) <= 6
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert _page(client, large).status_code == 200
+
+
+@pytest.mark.parametrize("group", ["第五巡察组", "市委第五巡察组"])
+def test_the_inspection_group_is_named_once_with_its_body(client, clock, hospital_a, group):
+    notice = make_notice(institution=hospital_a)
+    notice.inspection.group = group
+    notice.inspection.save()
+    clock.set_day(START)
+    body = _page(client, notice).content.decode()
+    assert "<dd>市委第五巡察组</dd>" in body and "市委市委" not in body
