@@ -197,8 +197,14 @@ def _register_cid_font() -> str:
     return name
 
 
-def to_pdf(text: str, *, font_size: float = 12, page_numbers: bool = True) -> bytes:
-    """An A4 PDF like Word's export: paragraphs wrapped at the margin, first line indented two characters."""
+def to_pdf(
+    text: str, *, font_size: float = 12, page_numbers: bool = True, char_space: float = 0, space_indent: bool = False
+) -> bytes:
+    """An A4 PDF like Word's export: paragraphs wrapped at the margin, first line indented two characters.
+
+    ``char_space`` letter-spaces every line (as justified CJK text is);
+    ``space_indent`` indents with two drawn full-width spaces instead of moving the line.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
@@ -231,22 +237,35 @@ def to_pdf(text: str, *, font_size: float = 12, page_numbers: bool = True) -> by
         if not paragraph:
             y -= leading * 0.5
             continue
-        indent = 2 * font_size
-        line = ""
+        indent = 0 if space_indent else 2 * font_size
+        line = "\u3000\u3000" if space_indent else ""
         rows = []
         avail = usable - indent
-        for ch in paragraph:
-            if stringWidth(line + ch, font, font_size) > avail:
+
+        def measure(s: str) -> float:
+            return stringWidth(s, font, font_size) + char_space * len(s)
+
+        # Break anywhere between CJK characters but never inside a Latin word
+        # or a number, as Word does.
+        for token in re.findall(r"[A-Za-z0-9@._\-]+|.", paragraph):
+            if measure(line + token) > avail and line.strip():
                 rows.append((indent if not rows else 0, line))
-                line, avail = ch, usable
+                line, avail = token, usable
             else:
-                line += ch
+                line += token
         rows.append((indent if not rows else 0, line))
         for dx, row in rows:
             if y < margin:
                 finish_page()
                 y = start_page()
-            c.drawString(margin + dx, y, row)
+            if char_space:
+                t = c.beginText(margin + dx, y)
+                t.setFont(font, font_size)
+                t.setCharSpace(char_space)
+                t.textOut(row)
+                c.drawText(t)
+            else:
+                c.drawString(margin + dx, y, row)
             y -= leading
     finish_page()
     c.save()

@@ -141,3 +141,16 @@ def test_a_pdf_whose_streams_inflate_beyond_the_limit_is_refused(monkeypatch):
     with pytest.raises(NoticeFileError) as info:
         extract_text(data, "a.pdf")
     assert info.value.code == "pdf_bomb"
+
+
+def test_a_line_broken_before_a_long_number_that_did_not_fit_is_joined_back():
+    page = _page((96, 520, "整改落实情况：已完成整改。一是医院党总支于"), (72, 300, "0731-85668052（工作日）。"), (72, 520, "二是修订了"))
+    page[2][0].x1 = 430  # a gap of 90pt at the end of the first line…
+    page[2][1].lead = 110  # …because the 110pt-wide number on the next one did not fit
+    assert _assemble([page]).split("\n")[0] == "整改落实情况：已完成整改。一是医院党总支于0731-85668052（工作日）。"
+
+
+def test_a_justified_letter_spaced_line_loses_the_spaces_pdfminer_invents():
+    text = "联系电话：0476-4335200；电子邮箱：ahqzymyyydb@163.com。\n2025年10月20日"
+    result = extract_text(builders.to_pdf(text, char_space=2.5), "a.pdf")
+    assert result.text == text

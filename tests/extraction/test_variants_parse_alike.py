@@ -136,3 +136,11 @@ def test_a_pdf_exported_with_a_chinese_cid_font_parses_the_same(sample):
     assert result.format == "pdf"
     assert "- 1 -" not in result.text  # page numbers are dropped
     _assert_same_notice(result.text, text)
+
+
+def test_a_letter_spaced_pdf_indented_with_full_width_spaces_parses_the_same(sample):
+    # Justified CJK comes out of pdfminer as 「巡 察 整 改」, and Word often indents
+    # with two drawn full-width spaces: both must be undone.
+    path, text = sample
+    result = extract_text(builders.to_pdf(text, char_space=2.5, space_indent=True), path.stem + ".pdf")
+    _assert_same_notice(result.text, text)

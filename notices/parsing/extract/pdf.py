@@ -48,6 +48,7 @@ class _Line:
     x1: float
     y0: float
     y1: float
+    lead: float = 0.0  # width of the first unbreakable token (a Latin word, a number, one hanzi)
 
 
 def extract(data: bytes) -> ExtractedText:
@@ -176,9 +177,9 @@ def _read_pages(data: bytes, warnings: list[str]) -> list[tuple[float, float, li
                     children = element if not isinstance(element, LTTextLine) else [element]
                     for line in children:
                         if isinstance(line, LTTextLine):
-                            text = line.get_text().rstrip("\n")
+                            text = _line_text(line).rstrip("\n")
                             if text.strip():
-                                lines.append(_Line(text, line.x0, line.x1, line.y0, line.y1))
+                                lines.append(_Line(text, line.x0, line.x1, line.y0, line.y1, _lead_width(line)))
             pages.append((layout.width, layout.height, lines))
         return pages
     except NoticeFileError:
@@ -230,6 +231,72 @@ def _assemble(pages: list[tuple[float, float, list[_Line]]]) -> str:
     return "".join(out)
 
 
+def _line_text(line) -> str:
+    """A text line without the spaces pdfminer invents for letter-spaced text.
+
+    pdfminer inserts a virtual space (``LTAnno``) wherever two glyphs are
+    further apart than ``word_margin``; justified CJK text is letter-spaced,
+    so every character gets one (「巡 察 整 改」, 「2 0 2 5 年」).  A virtual
+    space is kept only where the gap is clearly wider than this line's usual
+    gap between glyphs.  Drawn spaces (``LTChar``) are always kept.
+    """
+    from pdfminer.layout import LTAnno, LTChar
+
+    items = list(line)
+    chars = [obj for obj in items if isinstance(obj, LTChar)]
+    if len(chars) < 3:
+        return line.get_text()
+    gaps = [b.x0 - a.x1 for a, b in zip(chars, chars[1:])]
+    typical = statistics.median(gaps)
+    if typical < 0.05 * chars[0].size:
+        return line.get_text()  # not letter-spaced: pdfminer's spaces are real word gaps
+    out: list[str] = []
+    prev: LTChar | None = None
+    pending_space = False
+    for obj in items:
+        if isinstance(obj, LTChar):
+            if pending_space and prev is not None:
+                if obj.x0 - prev.x1 > typical + 0.25 * max(prev.size, 1.0):
+                    out.append(" ")
+            pending_space = False
+            out.append(obj.get_text())
+            prev = obj
+        elif isinstance(obj, LTAnno):
+            text = obj.get_text()
+            if text == " ":
+                pending_space = True
+            else:
+                out.append(text)
+    return "".join(out)
+
+
+_UNBREAKABLE = re.compile(r"[A-Za-z0-9@._\-:/%]")
+
+
+def _lead_width(line) -> float:
+    """Width of the token a line starts with: what did not fit at the end of the line before."""
+    from pdfminer.layout import LTChar
+
+    first = last = None
+    for obj in line:
+        if not isinstance(obj, LTChar):
+            if first is not None:
+                break
+            continue
+        ch = obj.get_text()
+        if first is None:
+            if ch.isspace():
+                return 0.0
+            first = last = obj
+            if not _UNBREAKABLE.match(ch):
+                break
+        elif _UNBREAKABLE.match(ch):
+            last = obj
+        else:
+            break
+    return (last.x1 - first.x0) if first is not None else 0.0
+
+
 def _is_page_number(line: _Line, height: float) -> bool:
     if not _PAGE_NUMBER_RE.match(line.text):
         return False
@@ -252,10 +319,12 @@ def _continues(
     """``""``/``" "`` when ``line`` continues ``prev``'s paragraph, else ``None`` (keep the break)."""
     if same_page and (prev.y0 - line.y1 > 1.2 * char or line.y1 > prev.y1):
         return None  # a blank line's gap, or a jump back up (next column/box)
-    if prev.x1 < prev_right - 1.6 * prev_char:
-        return None  # prev ends short of the margin: end of a paragraph
-    if line.x0 > left + 0.6 * char:
-        return None  # indented: a new paragraph
+    # prev ends short of the margin, with room for this line's first word: end of a paragraph.
+    # (A long number or Latin word that did not fit leaves a wider gap, and still continues.)
+    if prev.x1 < prev_right - max(1.6 * prev_char, line.lead + 0.3 * prev_char):
+        return None
+    if line.x0 > left + 0.6 * char or line.text[:1].isspace():
+        return None  # indented (by position or by drawn full-width spaces): a new paragraph
     text = line.text.lstrip()
     if _HEADING_RE.match(text):
         return None
