@@ -154,3 +154,25 @@ def test_a_justified_letter_spaced_line_loses_the_spaces_pdfminer_invents():
     text = "联系电话：0476-4335200；电子邮箱：ahqzymyyydb@163.com。\n2025年10月20日"
     result = extract_text(builders.to_pdf(text, char_space=2.5), "a.pdf")
     assert result.text == text
+
+
+def test_a_title_repeated_at_the_top_of_the_content_is_not_doubled():
+    page = """<html><body><h1>某医院关于巡察整改进展情况的通报</h1><div class="content">
+    <p>某医院关于巡察整改进展情况的通报</p><p>根据市委统一部署，市委第三巡察组对我院进行了巡察。</p>
+    <p>一、党委履行主体责任情况</p><p>院党委坚决扛起巡察整改政治责任，将其作为首要工作任务。</p></div></body></html>"""
+    text = extract_text(page.encode(), "a.html").text
+    assert text.count("某医院关于巡察整改进展情况的通报") == 1
+
+
+def test_a_page_saved_by_word_as_filtered_html_keeps_its_list_numbers():
+    page = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">
+<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->
+<style>p.MsoNormal {margin:0cm;}</style></head>
+<body lang=ZH-CN style='text-justify-trim:punctuation'><div class=WordSection1>
+<p class=MsoNormal align=center><b><span style='font-size:22.0pt'>关于巡察整改进展情况的通报<o:p></o:p></span></b></p>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span>一、<span style='font:7.0pt'>&nbsp;</span></span><![endif]>党委履行主体责任情况<o:p></o:p></p>
+<p class=MsoNormal style='text-indent:32.0pt'>院党委坚决扛起巡察整改政治责任，整改落实情况：已完成整改。<o:p></o:p></p>
+</div></body></html>"""
+    result = extract_text(page.encode("gbk"), "通报.htm")
+    assert result.text.split("\n") == ["关于巡察整改进展情况的通报", "一、党委履行主体责任情况", "院党委坚决扛起巡察整改政治责任，整改落实情况：已完成整改。"]

@@ -58,6 +58,8 @@ _BLOCK_TAGS = frozenset(
 )
 _CELL_TAGS = frozenset(("td", "th"))
 _TITLE_WORDS_RE = re.compile(r"通报|公布|公告|情况|整改|巡察|巡视")
+# Word's HTML puts its list label in a span followed by &nbsp; padding: 「一、&nbsp;党委…」.
+_LIST_LABEL_GAP_RE = re.compile(r"^([（(]?[一二三四五六七八九十百\d]{1,4}[、.．)）])\s+(?=\S)")
 _WS_RE = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 # Descend into a child while it holds at least this share of its parent's text.
@@ -118,13 +120,19 @@ def html_to_text(markup: str) -> str:
     container = _content_container(body)
     lines: list[str] = []
     title = _title_outside(container, body)
-    if title:
+    if title and _WS_RE.sub("", title) not in _WS_RE.sub("", container.get_text()[:500]):
         lines.append(title)
     _render(container, lines)
     # Block boundaries are marked with \x1e so that nested blocks give one
     # line break, while <br> and empty paragraphs still give blank lines.
     text = re.sub("\x1e(?: *\x1e)*", "\n", "".join(lines))
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = _LIST_LABEL_GAP_RE.sub(r"\1", line.strip())
+        if line and out and line == out[-1]:
+            continue  # the title as <h1> and again as the first paragraph
+        out.append(line)
+    text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
