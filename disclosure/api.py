@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import open_notices
+from .selectors import open_notices, public_title
 from .window import days_left, disclosure_window, local_today
 
 FEED_LIMIT = 200
@@ -46,7 +46,7 @@ class OpenDisclosureFeed(APIView):
         results = [
             {
                 "id": n.pk,
-                "title": n.title,
+                "title": public_title(n),
                 "institution": n.institution.name if n.institution else None,
                 "published_on": n.published_on,
                 "disclosure_start": n.disclosure_start,

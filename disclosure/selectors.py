@@ -61,6 +61,7 @@ def notice_outline(notice: Notice) -> dict:
         if key not in groups:
             groups[key] = (IssueGroup(number=category.number, title=category.title, order=category.order)
                            if category else IssueGroup(number="", title=""))
+        statement.paragraphs = paragraphs(statement.text, drop=statement.title)
         groups[key].statements.append(statement)
         counts[statement.status] = counts.get(statement.status, 0) + 1
     # Categories in the notice's own order; issues the parser could not place come last.
@@ -71,6 +72,22 @@ def notice_outline(notice: Notice) -> dict:
         "status_summary": [(s.value, s.label, counts[s.value]) for s in RectificationStatus if counts.get(s.value)],
         "immediate_items": list(ImmediateItem.objects.filter(notice=notice).order_by("order", "id")),
     }
+
+
+def paragraphs(text: str, *, drop: str = "") -> list[str]:
+    """The text's non-empty lines; a first line that only repeats the issue's title is dropped."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if lines and drop and lines[0].rstrip("。.") == drop.strip().rstrip("。."):
+        lines = lines[1:]
+    return lines
+
+
+def public_title(notice: Notice) -> str:
+    """The notice's own title, or a plain one when the notice has none (many start with 「根据…部署」)."""
+    if notice.title:
+        return notice.title
+    name = notice.institution.name if notice.institution_id else ""
+    return f"{name}巡察整改进展情况通报"
 
 
 def statement_choices(notice: Notice) -> list[tuple[int, str]]:

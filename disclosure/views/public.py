@@ -16,7 +16,15 @@ from tracking.roles import clerk_institution_id, is_reviewer
 
 from .. import ratelimit
 from ..forms import CommentForm
-from ..selectors import ended_notices, notice_outline, open_notices, readable_notice_or_404, statement_choices
+from ..selectors import (
+    ended_notices,
+    notice_outline,
+    open_notices,
+    paragraphs,
+    public_title,
+    readable_notice_or_404,
+    statement_choices,
+)
 from ..services import DisclosureRefused, comment_create
 from ..window import WindowState, days_left, disclosure_window, local_today, window_state
 
@@ -29,11 +37,12 @@ _REFUSAL_STATUS = {"closed": 403, "rate_limited": 429}
 def notice_list(request):
     today = local_today()
     notices = list(open_notices(today))
+    ended = list(ended_notices(today)[:ENDED_SHOWN])
     for notice in notices:
         notice.days_left = days_left(disclosure_window(notice), today)
-    return render(request, "disclosure/list.html", {
-        "open_notices": notices, "ended_notices": ended_notices(today)[:ENDED_SHOWN], "today": today,
-    })
+    for notice in notices + ended:
+        notice.public_title = public_title(notice)
+    return render(request, "disclosure/list.html", {"open_notices": notices, "ended_notices": ended, "today": today})
 
 
 @require_GET
@@ -79,7 +88,7 @@ def original_file(request, pk):
     except FileNotFoundError:
         raise Http404("原始文件不存在") from None
     # Named after the notice, not the uploader's file name, which may say more than the notice does.
-    filename = f"{_UNSAFE_IN_FILENAME.sub('_', notice.title or '整改通报')[:80]}.{notice.format}"
+    filename = f"{_UNSAFE_IN_FILENAME.sub('_', public_title(notice))[:80]}.{notice.format}"
     response = FileResponse(handle, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -92,7 +101,9 @@ def _render_notice(request, notice, today, *, form=None, refusal=None, status=20
         form = CommentForm(issue_choices=statement_choices(notice))
     return render(request, "disclosure/notice.html", {
         "notice": notice,
+        "title": public_title(notice),
         "outline": notice_outline(notice),
+        "next_steps": paragraphs(notice.next_steps),
         "window": window,
         "state": state,
         "is_open": state is WindowState.OPEN,

@@ -146,3 +146,18 @@ def test_the_inspection_group_is_named_once_with_its_body(client, clock, hospita
     clock.set_day(START)
     body = _page(client, notice).content.decode()
     assert "<dd>市委第五巡察组</dd>" in body and "市委市委" not in body
+
+
+def test_a_notice_without_a_title_is_named_after_its_hospital(client, clock, hospital_a):
+    notice = make_notice(institution=hospital_a, title="")
+    clock.set_day(START)
+    assert "<h1>清远市中医院巡察整改进展情况通报</h1>" in _page(client, notice).content.decode()
+    assert "清远市中医院巡察整改进展情况通报" in client.get(reverse("disclosure:list")).content.decode()
+
+
+def test_an_issue_text_is_shown_as_paragraphs_without_repeating_its_title(client, clock, hospital_a):
+    notice = make_notice(institution=hospital_a,
+                         issues=[("学习贯彻不够深入", "学习贯彻不够深入\n一是制定学习计划。\n\n二是开展专题学习。", "completed")])
+    clock.set_day(START)
+    body = _page(client, notice).content.decode()
+    assert '<div class="issue-text"><p>一是制定学习计划。</p><p>二是开展专题学习。</p></div>' in body
