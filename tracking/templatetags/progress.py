@@ -63,7 +63,9 @@ def current_measures(issue):
 
 @register.filter
 def issue_themes(issue):
-    return themes.themes_of(issue.title, issue.text)
+    """[(theme, matched keywords)], so a tag can say which words put the issue in the theme."""
+    return [(theme, themes.matched_keywords(theme, issue.title, issue.text))
+            for theme in themes.themes_of(issue.title, issue.text)]
 
 
 @register.filter
@@ -76,3 +78,12 @@ def by_date(actions):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def inspection_title(body, group):
+    """「市委第三巡察组」 as printed; 「市委」+「第五巡察组」 when the notice named the group without its body."""
+    body, group = body or "", group or ""
+    if not group:
+        return f"{body}巡察" if body else "巡察"
+    return group if group.startswith(body) else f"{body}{group}"
