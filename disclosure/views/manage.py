@@ -63,12 +63,12 @@ def set_window(request, pk):
         return _render_manage(request, notice, window_form=form, status=400)
     data = form.cleaned_data
     try:
-        notice_set_disclosure_window(notice=notice, start=data["start"], end=data["end"],
+        notice = notice_set_disclosure_window(notice=notice, start=data["start"], end=data["end"],
                                      working_days=data["working_days"], reason=data["reason"], user=request.user)
     except DisclosureRefused as refused:
         form.add_error(None, refused.message)
         return _render_manage(request, notice, window_form=form, status=400)
-    messages.success(request, "公开期限已保存。")
+    messages.success(request, f"公开期限已保存：{notice.disclosure_start:%Y年%-m月%-d日}至{notice.disclosure_end:%Y年%-m月%-d日}。")
     return redirect("disclosure:manage_notice", pk=notice.pk)
 
 

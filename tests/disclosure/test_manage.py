@@ -120,6 +120,7 @@ def test_staff_set_a_window_by_working_days_for_a_notice_that_states_none(hospit
     response = client.post(reverse("disclosure:set_window", args=[notice.pk]),
                            {"start": "2025-11-24", "working_days": "15", "reason": "通报未载明公开期限"})
     assert response.status_code == 302
+    assert "公开期限已保存：2025年11月24日至2025年12月12日。" in client.get(response["Location"]).content.decode()
     notice.refresh_from_db()
     assert (notice.disclosure_start, notice.disclosure_end) == (dt.date(2025, 11, 24), dt.date(2025, 12, 12))
     assert notice.disclosure_set_by_staff
