@@ -5,6 +5,7 @@ on raise ``DisclosureRefused`` with a Chinese message; acting without the
 role raises ``PermissionDenied``.
 """
 import datetime as dt
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,6 +19,8 @@ from . import ratelimit
 from .models import COMMENT_MAX_LENGTH, DisclosureChange, PublicComment
 from .selectors import readable_notices
 from .window import WindowState, add_working_days, local_today, notice_window_state
+
+logger = logging.getLogger(__name__)
 
 
 class DisclosureRefused(Exception):
@@ -49,6 +52,7 @@ def comment_create(*, notice: Notice, text: str, client_address: str, name: str 
         raise DisclosureRefused("所选问题不属于这份通报。", "issue_mismatch")
     hashed = ratelimit.client_hash(client_address)
     if not ratelimit.take(hashed):
+        logger.info("comment rate-limited", extra={"notice_id": current.pk, "client": hashed[:8]})
         raise DisclosureRefused("提交过于频繁，请稍后再试。", "rate_limited")
     return PublicComment.objects.create(
         notice=current, issue=issue, text=text, name=name.strip(), contact=contact.strip(), client_hash=hashed

@@ -3,6 +3,7 @@
 Nothing here reads who uploaded a notice, what the parser warned about,
 what staff verified, or any comment: the templates only get public fields.
 """
+import logging
 import re
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from ..selectors import (
 from ..services import DisclosureRefused, comment_create
 from ..window import WindowState, days_left, disclosure_window, local_today, window_state
 
+logger = logging.getLogger(__name__)
 ENDED_SHOWN = 30
 _UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\\/:*?"<>|]')
 _REFUSAL_STATUS = {"closed": 403, "rate_limited": 429}
@@ -62,6 +64,8 @@ def comment_submit(request, pk):
         return _render_notice(request, notice, today, refusal="公示期已结束，不再接收意见。", status=403)
     if form.is_bot:
         # Looks like success to the bot; nothing is stored and no one is notified.
+        logger.info("comment honeypot filled", extra={"notice_id": notice.pk,
+                                                      "client": ratelimit.client_hash(ratelimit.client_address(request))[:8]})
         messages.success(request, "您的意见已提交，感谢您的监督。")
         return redirect(reverse("disclosure:notice", args=[notice.pk]))
     if not form.is_valid():
