@@ -147,6 +147,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # A batch of at most ten full-size files; anything declaring more is refused unread.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 10 * NOTICE_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Public comments are rate-limited per sender; behind nginx every request comes from
+# 127.0.0.1, so the sender is read from X-Forwarded-For as set by this many proxies.
+DISCLOSURE_TRUSTED_PROXIES = env_int("DISCLOSURE_TRUSTED_PROXIES", 0)
 
 # --- Celery -------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
