@@ -63,3 +63,9 @@ def test_five_hundred_issues_and_very_long_lines_stay_fast():
     assert _cpu_ms(big, 3) < 250
     long_line = notice("二、巡察反馈问题整改落实情况\n1.问题整改不到位。" + "一是加强学习，2024年7月1日召开会议；" * 4000 + "\n")
     assert _cpu_ms(long_line + "，" * 50000 + "\n" + "1" * 50000 + "\n" + "（" * 30000, 3) < 600
+
+
+def test_control_characters_and_a_lone_traditional_character_do_not_break_the_parser():
+    # found by hypothesis: t2s dropped the NUL and left an empty line behind
+    assert _parse("個\r\x00").issues == []
+    assert _parse("\x00\x01二、巡察反馈问題\x7f\n1.學習不深入。整改情況：已完成整改。").to_dict()

@@ -25,12 +25,13 @@ from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-5"
+PARSER_VERSION = "2026.11.22-6"
 
 logger = logging.getLogger(__name__)
 
 _NOTICE_RE = re.compile(r"巡[察视]")
 _TITLE_STOP_RE = re.compile(r"^(?:根据|按照|依据|为|近日|今年|[12]\d{3}年|\d{1,2}月)")
+_DOC_NUMBER_RE = re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*\d{1,4}\s*号$")
 _TERMINAL_IN_RE = re.compile(r"[。!?;]")
 _PROBLEM_LABEL_RE = re.compile(r"(?:存在的?|反馈的?|巡[察视]反馈的?|主要)?问题(?:描述|表现|内容)?\s*:\s*")
 _CUT_LABEL_RE = re.compile(r"(?:整改|落实|进展|完成)[\u4e00-\u9fff]{0,6}:")
@@ -57,7 +58,8 @@ def _title(lines: list[Line]) -> str:
     for ln in lines[:6]:
         if ln.kind or ends_terminal(ln.match) or _TITLE_STOP_RE.match(ln.match) or len(ln.match) > 60:
             break
-        parts.append(ln)
+        if not _DOC_NUMBER_RE.search(ln.match):
+            parts.append(ln)
     shown = [ln for ln in parts if not ln.match.endswith("文件")] or parts
     return "".join(ln.disp for ln in shown)
 

@@ -77,11 +77,16 @@ def make_lines(doc: Document) -> list[Line]:
 
 
 def closing_start(lines: list[Line]) -> int:
-    """Index of the first closing line (欢迎…监督, 联系电话…, signature and date)."""
+    """Index of the first closing line (欢迎…监督, 联系电话…, signature and date).
+
+    Only after the first numbered heading or in the last third, so a 「联系我们」
+    near the top of a saved web page does not end the notice."""
     n = len(lines)
     start = n
+    first_marked = next((ln.idx for ln in lines if ln.kind), n)
+    earliest = min(first_marked, (2 * n) // 3)
     for ln in lines[1:]:
-        if CLOSING_START_RE.match(ln.match) and not ln.kind:
+        if ln.idx >= earliest and CLOSING_START_RE.match(ln.match) and not ln.kind:
             start = ln.idx
             break
     # a signature / date block at the end without a closing phrase
@@ -105,9 +110,13 @@ def _title_kind(title: str) -> str | None:
     return None
 
 
+_LATE_NEXT_RE = re.compile(r"下一步|下步|今后|后续|巩固|深化|长效|常态|持续")
+
+
 def split_sections(lines: list[Line], stop: int) -> list[Section]:
     sections = [Section("header")]
     last_l1 = 0
+    seen_issues = False
     for ln in lines[:stop]:
         head = None
         if ln.kind == "L1" and (ln.num == last_l1 + 1 or ln.num == last_l1 + 2):
@@ -128,8 +137,11 @@ def split_sections(lines: list[Line], stop: int) -> list[Section]:
                 kind = "status"
             elif PREAMBLE_TITLE_RE.search(title) and not re.search(r"反馈(?:意见|问题)|问题整改", title):
                 kind = "preamble"
+            elif seen_issues and _LATE_NEXT_RE.search(title) and not re.search(r"问题|方面", title):
+                kind = "next"  # 「四、持续深化整改，巩固整改成果」 after the issues
             else:
                 kind = "issues"
+        seen_issues = seen_issues or kind in ("issues", "status")
         sections.append(Section(kind, title_d, ln, [], status))
     return sections
 

@@ -129,7 +129,8 @@ def parse_one(text: str, context: dt.date | None = None) -> dt.date | None:
     return found[0].date if found else None
 
 
-RANGE_SEP_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～|〜|－)\s*")
+RANGE_SEP_RE = re.compile(r"\s*(?:起至|起到|起|至|到|—+|–|-|~|～|〜|－)\s*")
+_BARE_MONTH_END_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～)\s*(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![\d一二三四五六七八九十份]*[日号])")
 
 
 def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, DateMatch] | None:
@@ -143,6 +144,16 @@ def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, Da
                 end = DateMatch(b.start, b.end, b.text,
                                 _safe_date(b.date.year, b.date.month, 31), b.has_year, "month")
             return a, end
+    # 「2024年3月至5月」: a month-only start and a bare month
+    for a in dates:
+        if a.precision == "month" and a.date:
+            m = _BARE_MONTH_END_RE.match(text, a.end)
+            if m:
+                month = to_int(m.group(1)) or 0
+                year = a.date.year + (1 if month < a.date.month else 0)
+                end_date = _safe_date(year, month, 31) if 1 <= month <= 12 else None
+                if end_date:
+                    return a, DateMatch(m.start(1), m.end(), text[m.start(1):m.end()], end_date, False, "month")
     return None
 
 

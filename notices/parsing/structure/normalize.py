@@ -37,7 +37,7 @@ def fold(text: str) -> str:
         text = text.replace(c, FOLD_TABLE[ord(c)])
     return text
 
-_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKUP_RE = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?", re.M)
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—"
 _INNER_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
@@ -53,7 +53,7 @@ L2_RE = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)\s*[、.]?")
 L3_RE = re.compile(r"^(\d{1,3})\s*(?:[.、](?![\dA-Za-z%])|\)(?=\s*[^\d\s]))")
 L4_RE = re.compile(r"^\((\d{1,3})\)\s*[、.]?")
 L5_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
-Q_RE = re.compile(r"^(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*[:、.]")
+Q_RE = re.compile(r"^(?:【|\[)?(?:反馈)?(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*(?:[:、.]|】|\])")
 MEASURE_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，])")
 LABEL_START_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}[:]")
 CLOSING_START_RE = re.compile(
@@ -63,6 +63,7 @@ CLOSING_START_RE = re.compile(
 SIGNATURE_RE = re.compile(r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}(?:委员会|党委|党总支|总支部?|支部|党组)(?:文件)?$")
 
 _HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|问题|事项|计划|打算|举措|措施|安排|文件|委员会|党委|党组)$")
+_TERMINAL_IN_RE = re.compile(r"[。！？；!?;]")
 _TERMINAL = set("。！？；:!?;…")
 _CLOSERS = "”’\"')）】]》"
 
@@ -184,6 +185,8 @@ def _wrap_width(match_lines: list[str]) -> int | None:
 
 def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
+    if not prev.strip() or not nxt:
+        return False
     if nxt[0] in ",，。、;；:：)）”’!！?？":
         return True  # no line starts with a comma or a closing mark
     if ends_terminal(prev):
@@ -201,6 +204,8 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
             return True
         if _HEADING_END_RE.search(prev):
             return False
+        if len(nxt) <= 30 and _HEADING_END_RE.search(nxt) and not _TERMINAL_IN_RE.search(nxt):
+            return True  # 「（一）关于贯彻落实党中央决策部署」+「和省委工作要求的问题」
         return len(nxt) <= 20 and ends_terminal(nxt) and not any(c in _TERMINAL for c in nxt.rstrip(_CLOSERS)[:-1])
     if _HEADING_END_RE.search(prev):
         return False  # a title or heading without a marker
@@ -219,7 +224,7 @@ def normalize(text: str) -> Document:
         if len(parts) == len(folded) and all(len(a) == len(b) for a, b in zip(parts, folded)):
             folded = parts
         else:  # a conversion that changed lengths: give up the original characters
-            lines = folded = parts
+            lines = folded = [p for p in parts if p]
     wrap = _wrap_width(folded)
     disp: list[str] = []
     match: list[str] = []
