@@ -23,10 +23,10 @@ TARGET_MS = {"overview": 100, "institution page": 50, "api issues status=in_prog
 MAX_FLOOR_RATIO = 3
 
 
-def probe(size: int, requests: int, show_queries: bool) -> list[dict]:
+def probe(size: int, requests: int, show_queries: bool, budget: float) -> list[dict]:
     url = ensure_database(f"rectify_perf_{size}")
     ensure_demo_data(url, size)
-    cmd = [PY, str(REPO / "bench" / "_read_probe.py"), "--requests", str(requests)]
+    cmd = [PY, str(REPO / "bench" / "_read_probe.py"), "--requests", str(requests), "--budget", str(budget)]
     out = subprocess.run(cmd + (["--show-queries"] if show_queries else []), cwd=REPO, capture_output=True,
                          text=True, env=bench_env(url, DJANGO_SETTINGS_MODULE="bench.settings"))
     if out.returncode:
@@ -48,23 +48,26 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per endpoint")
     parser.add_argument("--show-queries", action="store_true", help="print the three slowest SQL per endpoint")
+    parser.add_argument("--budget", type=float, default=60,
+                        help="seconds of timed requests per endpoint; a slower page stops early (≥ 10 requests)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print("method: in-process Django test Client on PostgreSQL, DEBUG=0, staff user; "
-          f"{args.requests} timed requests per endpoint after 5 warm-up requests")
+          f"{args.requests} timed requests per endpoint after 5 warm-up requests "
+          f"(fewer, at least 10, where they would take over {args.budget:.0f} s)")
     by_endpoint: dict[str, dict[int, dict]] = {}
     for size in args.sizes:
-        for row in probe(size, args.requests, args.show_queries):
+        for row in probe(size, args.requests, args.show_queries, args.budget):
             by_endpoint.setdefault(row["endpoint"], {})[size] = row
-    print(f"\n| endpoint | institutions | issues of page's hospital | queries | bytes | median ms | p95 ms "
-          f"| floor median ms | verdict |\n|---|---|---|---|---|---|---|---|---|")
+    print(f"\n| endpoint | institutions | issues of page's hospital | queries | bytes | requests | median ms | p95 ms "
+          f"| floor median ms | verdict |\n|---|---|---|---|---|---|---|---|---|---|")
     for name, rows in by_endpoint.items():
         for size, row in rows.items():
             if "error" in row:
-                print(f"| {name} | {row['institutions']} | | | | {row['error']} | | | not measured |")
+                print(f"| {name} | {row['institutions']} | | | | | {row['error']} | | | not measured |")
                 continue
             print(f"| {name} | {row['institutions']} | {row['institution_issues']} | {row['queries']} | {row['bytes']} "
-                  f"| {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['floor_median_ms']:.1f} | {verdict(row)} |")
+                  f"| {row['timed']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['floor_median_ms']:.1f} | {verdict(row)} |")
             for q in row.get("slowest_queries", []):
                 print(f"    {q['ms']:.1f} ms  {q['sql']}")
     print()
