@@ -1,0 +1,89 @@
+"""What the read path's slow queries cost now, and what the proposed fixes would cost, on the same data.
+
+    .venv/bin/python bench/read_what_if.py [--institutions 2000]
+
+Runs on the read benchmark's database inside one transaction that is rolled
+back: the index and the precomputed theme table it tries exist only for the
+measurement.  Each line is the median of five EXPLAIN ANALYZE execution times.
+"""
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import bench_env, ensure_database, ensure_demo_data, machine  # noqa: E402
+
+
+def execution_ms(cursor, sql: str, params=None) -> float:
+    times = []
+    for _ in range(5):
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        times.append(cursor.fetchone()[0][0]["Execution Time"])
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--institutions", type=int, default=2000)
+    args = parser.parse_args()
+    url = ensure_database(f"rectify_perf_{args.institutions}")
+    ensure_demo_data(url, args.institutions)
+    os.environ.update(bench_env(url))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify_site.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tracking import selectors, themes
+    from tracking.models import FeedbackIssue, Institution
+
+    print(f"machine: {machine()}\n{args.institutions} institutions, {FeedbackIssue.objects.count()} issues\n")
+    latest = selectors.latest_inspection_issues(Institution.objects.all())
+    api = FeedbackIssue.objects.filter(status="in_progress").select_related(
+        "inspection__institution", "category", "verified_by")
+    with transaction.atomic(), connection.cursor() as cursor:
+        def show(label, queryset):
+            sql, params = queryset.query.sql_with_params()
+            print(f"{execution_ms(cursor, sql, params):9.1f} ms  {label}")
+
+        print("/api/issues/?status=in_progress, one page of 50:")
+        show("now: ordered by institution name (sorts every matching issue)",
+             api.order_by("inspection__institution__name", "inspection_id", "order", "pk")[:50])
+        show("fix, before its index: ordered by (inspection_id, order, id)", api.order_by("inspection_id", "order", "pk")[:50])
+        cursor.execute('CREATE INDEX what_if_issue_status_inspection ON tracking_feedbackissue '
+                       '(status, inspection_id, "order", id)')
+        cursor.execute("ANALYZE tracking_feedbackissue")
+        show("fix: same order with an index on (status, inspection_id, order, id)",
+             api.order_by("inspection_id", "order", "pk")[:50])
+        middle = api.count() // 100 * 50
+        show(f"fix, a middle page (OFFSET {middle}; keyset pagination would cost what page 1 does)",
+             api.order_by("inspection_id", "order", "pk")[middle:middle + 50])
+        show("pagination COUNT(*) for the same filter", FeedbackIssue.objects.filter(status="in_progress").order_by())
+
+        print("\noverview, province-wide blocks over every latest-inspection issue:")
+        for label, run in (("now: theme breakdown (12 themes, keywords as LIKE over title and text)",
+                            lambda: selectors.theme_breakdown(latest)),
+                           ("now: status breakdown", lambda: selectors.status_breakdown(latest))):
+            with CaptureQueriesContext(connection) as captured:
+                run()
+            print(f"{execution_ms(cursor, captured.captured_queries[-1]['sql']):9.1f} ms  {label}")
+        cursor.execute("CREATE TEMP TABLE what_if_issue_theme (issue_id bigint, theme varchar(30)) ON COMMIT DROP")
+        rows = [(pk, t.key) for pk, title, text in FeedbackIssue.objects.values_list("pk", "title", "text")
+                for t in themes.themes_of(title, text)]
+        cursor.executemany("INSERT INTO what_if_issue_theme VALUES (%s, %s)", rows)
+        cursor.execute("CREATE INDEX ON what_if_issue_theme (issue_id, theme)")
+        cursor.execute("ANALYZE what_if_issue_theme")
+        latest_sql, latest_params = latest.values("pk").query.sql_with_params()
+        grouped = f"SELECT theme, count(*) FROM what_if_issue_theme WHERE issue_id IN ({latest_sql}) GROUP BY theme"
+        print(f"{execution_ms(cursor, grouped, latest_params):9.1f} ms  "
+              f"fix: themes stored per issue when it is written ({len(rows)} rows), one GROUP BY")
+        transaction.set_rollback(True)
+
+
+if __name__ == "__main__":
+    main()
