@@ -180,3 +180,19 @@ def test_a_word_file_with_only_an_image_is_refused_as_having_no_text():
     out = io.BytesIO()
     document.save(out)
     assert refuse(out.getvalue(), "通报.docx").code == "no_text"
+
+
+def test_a_password_protected_word_file_is_refused_as_encrypted_not_as_legacy_doc():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 1000
+    error = refuse(ole, "通报.docx")
+    assert error.code == "encrypted"
+    assert "密码" in str(error)
+
+
+def test_an_ofd_file_is_refused_with_advice_to_export_pdf():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("OFD.xml", "<ofd:OFD/>")
+        zf.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    error = refuse(out.getvalue(), "通报.ofd")
+    assert "OFD" in str(error) and "PDF" in str(error)

@@ -20,6 +20,9 @@ _STREAM_HINTS = (
 
 
 def extract(data: bytes) -> ExtractedText:
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        # A password-protected .docx/.xlsx is stored inside an OLE container.
+        raise NoticeFileError("该Office文件设置了打开密码，无法读取，请取消密码后重新上传", code="encrypted")
     kind = "旧版Office文件"
     for marker, label in _STREAM_HINTS:
         if marker in data:

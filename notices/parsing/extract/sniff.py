@@ -167,6 +167,10 @@ def _zip_kind(data: bytes) -> str:
         label = "Excel表格（.xlsx）"
     elif "ppt/presentation.xml" in names:
         label = "PowerPoint演示文稿（.pptx）"
+    elif "OFD.xml" in names or "ofd.xml" in names:
+        raise NoticeFileError(
+            f"暂不支持OFD版式文件，请在阅读器中另存为PDF后上传。{ACCEPTED_HINT}", code="unsupported_format"
+        )
     elif "mimetype" in names and "content.xml" in names:
         label = "OpenDocument文档（.odt等）"
     elif "[Content_Types].xml" in names:
