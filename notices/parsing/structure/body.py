@@ -212,11 +212,28 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
     if len(present) >= 2:
         lower = present[1]
         heads = [i for i, ln in enumerate(lines) if ln.kind == top]
-        followed = sum(1 for i in heads if i + 1 < len(lines) and lines[i + 1].kind == lower)
         bare = sum(1 for i in heads if _heading_like(lines[i]))
+        # followed by the lower level straight away, or after an unlabelled intro paragraph
+        followed = sum(1 for i in heads if _leads_to(lines, i, top, lower))
         if followed * 2 >= len(heads) and bare * 2 > len(heads):
             return top, lower
     return None, top
+
+
+def _leads_to(lines: list[Line], i: int, top: str, lower: str) -> bool:
+    for ln in lines[i + 1:i + 4]:
+        if ln.kind == lower:
+            return True
+        if ln.kind == top or _ISSUE_LABEL_RE.search(ln.match) or status_of_heading_text(ln.match):
+            return False
+    return False
+
+
+def _issue_like_heading(ln: Line) -> bool:
+    """A top-level heading that is itself an issue: 「一、学习不深入问题。整改情况：已完成。」"""
+    rest = ln.rest
+    return bool(_ISSUE_LABEL_RE.search(rest) or status_of_heading_text(rest.rstrip("。"))
+                or ("。" in rest.rstrip("。") and len(rest) > 30))
 
 
 def parse_body(sections: list[Section]) -> BodyResult:
@@ -235,6 +252,8 @@ def parse_body(sections: list[Section]) -> BodyResult:
     cat_level, issue_level = choose_levels(all_lines)
     plain = [s for s in issue_secs if s.kind == "issues" and s.heading is not None]
     l1_cats = False
+    if len(plain) >= 2 and sum(1 for s in plain if _issue_like_heading(s.heading)) * 2 > len(plain):
+        issue_level, cat_level = "L1", None
     if issue_level is None:
         if len(plain) >= 2:
             issue_level = "L1"

@@ -36,7 +36,7 @@ _PROGRESS_RE = re.compile(
 )
 _DONE_RE = re.compile(
     r"^(?:(?:已经?|均已|已全部|全部|已经全部)(?:完成整改(?:任务)?|整改完成|整改完毕|整改到位|完成|整改|销号|整改销号|办结|解决|整改落实|落实整改|落实到位|完成整改销号)"
-    r"|完成整改|整改完成|整改完毕|整改到位|全部完成|整改已完成|已整改|已完成|已销号|已立行立改|已办结|已解决)$"
+    r"|完成整改|整改完成|整改完毕|整改到位|全部完成|整改已完成|已整改|已完成|已销号|已立行立改|已办结|已解决|已完结)$"
 )
 _STATUS_PREFIX_RE = re.compile(
     r"^(?:目前|当前|现在?|截至目前|截止目前|截至当前|截至发文时|截至通报时|至此|此项|该项|本项|该问题|此问题|本问题|上述问题"
@@ -44,6 +44,7 @@ _STATUS_PREFIX_RE = re.compile(
 )
 _DATE_IN_RE = re.compile(r"(?:于|在)?(?:" + DATE_RE.pattern + r")(?:前|以前|之前)?")
 _LABEL_RE = re.compile(r"^([\u4e00-\u9fff、及和与]{2,14}):")
+_STATUS_LABEL_RE = re.compile(r"(?:状态|完成情况|进展|进度|整改情况|落实情况|整改结果)$")
 _DEADLINE_LABEL_RE = re.compile(r"(?:时限|期限|时间)$")
 _PAREN_RE = re.compile(r"[(【\[]([^()【】\[\]]{2,14})[)】\]]")
 _SENT_RE = re.compile(r"[^。!?;\n]+")
@@ -57,7 +58,7 @@ _STATUS_HINT_RE = re.compile(r"完成|整改|销号|办结|解决|推进|落实|
 
 def classify_status(phrase: str) -> str | None:
     """A short phrase that is nothing but a status → the status, else None."""
-    s = phrase.strip().rstrip("。.!！;；,，")
+    s = phrase.strip().rstrip("。.!！;；,，").strip("()（）【】[]")
     if len(s) > 48 or not _STATUS_HINT_RE.search(s):
         return None
     if "月" in s or "年" in s or "-" in s:
@@ -89,8 +90,8 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
     the first sentence after the title, the last sentence of the issue.  A
     deadline label (「整改时限：长期坚持」) counts only when nothing else does
     (``weak``)."""
-    for m in _PAREN_RE.finditer(heading):
-        st = classify_status(m.group(1))
+    for m in list(_PAREN_RE.finditer(heading)) + [_PAREN_RE.match(body.lstrip())]:
+        st = classify_status(m.group(1)) if m else None
         if st:
             return st, m.group(0), False
     sents = [m for m in _SENT_RE.finditer(heading + "\n" + body)]
@@ -106,14 +107,19 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
         st = classify_status(clauses[-1])
         if st:
             return st, head_sent, False
+    pending_label = None  # 「整改落实情况：」 alone on its line, the status on the next
     for i, m in enumerate(sents):
         sent = m.group(0).strip()
         lab = _LABEL_RE.match(sent)
-        if lab:
-            content = sent[lab.end():].strip()
+        label = lab.group(1) if lab else pending_label
+        content = sent[lab.end():].strip() if lab else sent
+        pending_label = label if lab and not content else None
+        if label and content:
             st = classify_status(content) or classify_status(_first_clause(content))
+            if st is None and _STATUS_LABEL_RE.search(label) and content.rstrip("。.") in ("完成", "完结", "办结"):
+                st = STATUS_COMPLETED  # 「整改状态：完成」
             if st:
-                if _DEADLINE_LABEL_RE.search(lab.group(1)):
+                if _DEADLINE_LABEL_RE.search(label):
                     weak = weak or (st, sent)
                     continue
                 return st, sent, False

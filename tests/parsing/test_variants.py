@@ -1,0 +1,82 @@
+"""More layouts and wordings seen in published notices."""
+import datetime as dt
+
+from notices.parsing.structure import parse_text
+from notices.parsing.structure.details import issue_status
+
+from .builders import INTRO, notice, standard_body
+
+
+def test_categories_with_an_intro_paragraph_before_their_first_issue_are_still_categories():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党的建设方面\n针对该方面问题，医院党委逐项研究整改措施。\n"
+            "1.学习不深入。\n整改情况：已完成整改。\n2.作风不实。\n整改情况：正在整改。\n"
+            "（二）关于作风建设方面\n围绕作风问题，医院开展专项整治。\n3.违规报销。\n整改情况：已完成整改。\n")
+    p = parse_text(notice(body))
+    assert [c.number for c in p.categories] == ["一", "二"]
+    assert [(i.category, i.number, i.status) for i in p.issues] == [("一", "1", "completed"), ("一", "2", "in_progress"), ("二", "3", "completed")]
+
+
+def test_bare_issue_headings_with_labelled_numbered_measures_stay_issues():
+    body = ("二、巡察反馈问题整改落实情况\n（一）学习不深入问题\n整改措施：\n1.制定学习计划。\n2.开展研讨。\n"
+            "（二）作风不实问题\n整改措施：\n1.开展专项整治。\n")
+    p = parse_text(notice(body))
+    assert p.categories == [] and [i.title for i in p.issues] == ["学习不深入问题", "作风不实问题"]
+    assert p.issues[0].measures == ["制定学习计划。", "开展研讨。"]
+
+
+def test_top_level_headings_that_are_issues_themselves():
+    body = ("一、学习贯彻不到位问题。整改情况：已完成整改。（一）制定计划。（二）开展研讨。\n"
+            "二、作风不实问题。整改情况：正在整改。\n（一）开展专项整治。\n（二）严肃问责。\n")
+    p = parse_text(notice(body, duty="", next_steps=""))
+    assert [(i.number, i.title, i.status) for i in p.issues] == [("1", "学习贯彻不到位问题", "completed"), ("2", "作风不实问题", "in_progress")]
+
+
+def test_status_on_the_line_after_its_label_or_in_brackets_after_the_title():
+    assert issue_status("学习不深入。", "整改落实情况:\n已完成整改。\n一是补学。")[0] == "completed"
+    assert issue_status("学习不深入问题。", "(已完成)一是补学。")[0] == "completed"
+    assert issue_status("学习不深入。", "整改状态:完成。")[0] == "completed"
+    assert issue_status("学习不深入。", "下一步推进举措:3月末完成。")[0] == "not_stated"
+
+
+def test_bracketed_problem_labels_and_category_headings_cut_in_two():
+    body = ("二、巡视反馈问题整改情况\n（一）关于贯彻落实党中央决策部署\n和省委工作要求的问题\n"
+            "【问题一】推进高质量发展有差距。\n整改进展：已完成。\n【问题二】院长负责制不够到位。\n整改进展：整改中。\n")
+    p = parse_text(notice(body))
+    assert [(c.number, c.title) for c in p.categories] == [("一", "关于贯彻落实党中央决策部署和省委工作要求的问题")]
+    assert [(i.number, i.title, i.status) for i in p.issues] == [("1", "推进高质量发展有差距", "completed"), ("2", "院长负责制不够到位", "in_progress")]
+
+
+def test_month_only_inspection_ranges_and_qi_zhi():
+    p = parse_text(notice(standard_body(), intro="根据市委统一部署，2024年3月至5月，市委第一巡察组对某某市人民医院进行了巡察。2024年6月20日反馈了巡察意见。"))
+    assert (p.inspection_start, p.inspection_end, p.feedback_date) == (dt.date(2024, 3, 1), dt.date(2024, 5, 31), dt.date(2024, 6, 20))
+    p = parse_text(notice(standard_body(), intro="市委第一巡察组于2024年3月5日起至5月10日对某某市人民医院进行了巡察，并于2024年6月20日反馈了巡察意见。"))
+    assert (p.inspection_start, p.inspection_end, p.feedback_date) == (dt.date(2024, 3, 5), dt.date(2024, 5, 10), dt.date(2024, 6, 20))
+
+
+def test_a_late_section_about_consolidating_results_is_next_steps():
+    next_steps = "三、持续深化整改，巩固拓展整改成果\n（一）强化理论武装\n1.持续学习。\n（二）健全长效机制\n1.完善制度。\n"
+    p = parse_text(notice(standard_body(), next_steps=next_steps))
+    assert len(p.issues) == 4 and len(p.categories) == 2 and "强化理论武装" in p.next_steps
+
+
+def test_a_contact_line_at_the_top_does_not_end_the_notice():
+    text = "联系我们\n" + notice(standard_body())
+    p = parse_text(text)
+    assert len(p.issues) == 4
+
+
+def test_a_document_number_line_is_not_part_of_the_title():
+    p = parse_text(notice(standard_body(), title="某某市人民医院党委文件\n院党发〔2024〕12号\n关于巡察整改进展情况的通报"))
+    assert p.title == "关于巡察整改进展情况的通报"
+
+
+def test_the_feedback_in_the_same_sentence_as_the_inspection():
+    intro = "根据市委统一部署，2024年3月11日至5月10日，市委第四巡察组对市第一人民医院党委进行了巡察，并于2024年6月20日反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), intro=intro))
+    assert (p.inspection_end, p.feedback_date) == (dt.date(2024, 5, 10), dt.date(2024, 6, 20))
+
+
+def test_a_feedback_in_the_next_year_after_a_winter_inspection():
+    intro = INTRO.replace("2024年3月11日至5月10日", "2024年11月4日至12月20日").replace("6月20日", "1月15日")
+    p = parse_text(notice(standard_body(), intro=intro))
+    assert p.feedback_date == dt.date(2025, 1, 15)
