@@ -196,3 +196,8 @@ def test_an_ofd_file_is_refused_with_advice_to_export_pdf():
         zf.writestr("Doc_0/Document.xml", "<ofd:Document/>")
     error = refuse(out.getvalue(), "通报.ofd")
     assert "OFD" in str(error) and "PDF" in str(error)
+
+
+def test_passing_text_instead_of_bytes_is_a_programming_error_not_a_file_error():
+    with pytest.raises(TypeError):
+        extract_text("巡察整改", "通报.txt")

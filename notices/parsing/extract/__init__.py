@@ -54,6 +54,9 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
     """Return the text of an uploaded notice, or raise ``NoticeFileError``."""
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
+    elif not isinstance(data, bytes):
+        # A caller's bug, not a bad file: do not dress it up as a Chinese message.
+        raise TypeError(f"extract_text() needs bytes, got {type(data).__name__}")
     if len(data) > MAX_BYTES:
         raise NoticeFileError(
             f"文件过大（{len(data) / 1048576:.0f} MB），通报文件一般不超过几MB，请检查是否上传错了文件",
