@@ -348,3 +348,22 @@ def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def to_table_layout_html(text: str) -> bytes:
+    """An older CMS page: nested layout tables, <br>-separated lines, GBK without a declared charset."""
+    from html import escape
+
+    body = "<br>\n".join("&nbsp;&nbsp;&nbsp;&nbsp;" + escape(line) for line in text.split("\n"))
+    page = f"""<html><head><title>通知公告</title></head>
+<body topmargin=0><table width=1000 align=center><tr><td><img src=banner.jpg></td></tr>
+<tr><td><table width=100%><tr>
+<td width=200 valign=top class=leftbg><a href=/>网站首页</a><br><a href=/news>新闻动态</a><br><a href=/gk>院务公开</a><br>
+<a href=/zp>人才招聘</a><br><a href=/lx>联系我们</a></td>
+<td valign=top><table width=100%><tr><td class=bt align=center></td></tr>
+<tr><td class=nr style="line-height:28px">{body}</td></tr>
+<tr><td align=right>【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>
+</table></td></tr></table></td></tr>
+<tr><td align=center class=foot>某某县人民医院 版权所有 地址：某某县人民路1号 电话：0000-7654321<br>
+<script>document.write(unescape("%3Cspan%3E%u7EDF%u8BA1%3C/span%3E"));</script></td></tr></table></body></html>"""
+    return page.encode("gb18030")

@@ -144,3 +144,12 @@ def test_a_letter_spaced_pdf_indented_with_full_width_spaces_parses_the_same(sam
     path, text = sample
     result = extract_text(builders.to_pdf(text, char_space=2.5, space_indent=True), path.stem + ".pdf")
     _assert_same_notice(result.text, text)
+
+
+def test_an_old_table_layout_page_in_undeclared_gbk_parses_the_same(sample):
+    path, text = sample
+    result = extract_text(builders.to_table_layout_html(text), path.stem + ".htm")
+    assert result.encoding == "gb18030"
+    for noise in ("网站首页", "打印本页", "版权所有"):
+        assert noise not in result.text
+    _assert_same_notice(result.text, text)
