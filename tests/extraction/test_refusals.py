@@ -201,3 +201,13 @@ def test_an_ofd_file_is_refused_with_advice_to_export_pdf():
 def test_passing_text_instead_of_bytes_is_a_programming_error_not_a_file_error():
     with pytest.raises(TypeError):
         extract_text("巡察整改", "通报.txt")
+
+
+def test_a_pdf_whose_text_layer_is_mojibake_is_refused_as_garbled(monkeypatch, notice_pdf):
+    # What a PDF with broken ToUnicode maps yields: private-use code points and rare hanzi.
+    from notices.parsing.extract import pdf
+
+    junk = "".join(chr(0xE000 + (i * 37) % 2000) for i in range(300)) + "乱码"
+    monkeypatch.setattr(pdf, "_read_pages", lambda data, warnings: [(595.0, 842.0, [pdf._Line(junk, 72, 500, 700, 712)])])
+    error = refuse(notice_pdf, "通报.pdf")
+    assert error.code == "garbled"

@@ -18,7 +18,7 @@ import statistics
 from dataclasses import dataclass
 
 from ..errors import NoticeFileError
-from ._text import normalize_text
+from ._text import chinese_plausibility, normalize_text
 from .base import ExtractedText
 
 FORMAT = "pdf"
@@ -29,6 +29,8 @@ _TRUNCATED = "PDF文件不完整（可能上传或下载中断），请重新获
 _CORRUPT = "PDF文件已损坏，无法读取，请重新导出PDF后上传"
 
 MAX_PAGES = 500
+# Share of plausible characters below which the text layer is mojibake.
+GARBLED_BELOW = 0.7
 # Decompressed size of all Flate streams together; a notice PDF with fonts is a few MB.
 MAX_INFLATED = 256 * 1024 * 1024
 
@@ -75,6 +77,13 @@ def extract(data: bytes) -> ExtractedText:
     text = normalize_text(text)
     if not text.strip():
         raise NoticeFileError(NO_TEXT_LAYER, code="no_text_layer")
+    score, _han = chinese_plausibility(text)
+    if score < GARBLED_BELOW:
+        # Fonts whose glyphs map to the wrong code points (no or broken
+        # ToUnicode): the "text" is private-use characters and rare hanzi.
+        raise NoticeFileError(
+            "该PDF的文字编码异常，提取出来是乱码（复制粘贴也会是乱码），请上传Word版或重新导出PDF", code="garbled"
+        )
     return ExtractedText(text=text, format=FORMAT, encoding=None, warnings=warnings)
 
 
