@@ -1,5 +1,6 @@
 """One FilterSet for the upload list page and ``/api/notices/``."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from tracking.models import Institution
@@ -12,10 +13,14 @@ class NoticeFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label="解析状态", choices=ParseState.choices)
     institution = django_filters.ModelChoiceFilter(label="单位", queryset=Institution.objects.none())
     parser_version = django_filters.CharFilter(label="解析器版本")
-    uploaded_after = django_filters.DateFilter(label="上传起", field_name="uploaded_at", lookup_expr="date__gte")
-    uploaded_before = django_filters.DateFilter(label="上传止", field_name="uploaded_at", lookup_expr="date__lte")
-    withdrawn = django_filters.BooleanFilter(label="已撤回", field_name="withdrawn_at", lookup_expr="isnull",
-                                             exclude=True)
+    uploaded_after = django_filters.DateFilter(label="上传起", field_name="uploaded_at", lookup_expr="date__gte",
+                                               widget=forms.DateInput(attrs={"type": "date"}))
+    uploaded_before = django_filters.DateFilter(label="上传止", field_name="uploaded_at", lookup_expr="date__lte",
+                                                widget=forms.DateInput(attrs={"type": "date"}))
+    withdrawn = django_filters.BooleanFilter(
+        label="已撤回", field_name="withdrawn_at", lookup_expr="isnull", exclude=True,
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
 
     class Meta:
         model = Notice

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, RedisTimeoutError)
 MAX_ATTEMPTS = 8
+TRANSIENT_FAILURE = "数据库或队列暂时不可用，多次重试后仍未完成解析，请稍后点击「重新解析」"
 # Queued longer than this means the enqueue was lost (broker down at upload time).
 STALE_QUEUED = dt.timedelta(minutes=5)
 # No parse takes this long; the worker holding it died or gave up retrying.
@@ -36,7 +37,12 @@ def parse_notice(self, notice_id: int) -> str:
     try:
         outcome = services.notice_apply_parse(notice_id=notice_id)
     except TRANSIENT_ERRORS:
-        _log(notice_id, started, "retry", attempt=self.request.retries)
+        if self.request.retries >= self.max_retries:
+            # Out of retries: show it rather than leave it 「解析中」 (without a beat there is no sweep).
+            _fail_quietly(notice_id, TRANSIENT_FAILURE, "transient")
+            _log(notice_id, started, "failed", attempt=self.request.retries)
+        else:
+            _log(notice_id, started, "retry", attempt=self.request.retries)
         raise
     except Exception:
         logger.exception("parse crashed", extra={"notice_id": notice_id})
@@ -68,6 +74,13 @@ def sweep_stale_notices() -> int:
     if count:
         logger.info("re-enqueued stale notices", extra={"count": count})
     return count
+
+
+def _fail_quietly(notice_id: int, message: str, code: str) -> None:
+    try:
+        services.notice_fail(notice_id=notice_id, message=message, code=code)
+    except TRANSIENT_ERRORS:  # the database is still away; the sweep finds it stuck in parsing
+        logger.warning("could not record the failure", extra={"notice_id": notice_id})
 
 
 def _log(notice_id: int, started: float, outcome: str, **extra) -> None:

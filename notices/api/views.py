@@ -55,7 +55,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = NoticeSerializer(notice, context=self.get_serializer_context()).data
         body = {key: data[key] for key in ("id", "url", "detail_url", "status_url", "state")} | {"created": created}
         return Response(body, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
-                        headers={"Location": data["url"]})
+                        headers={"Location": str(data["url"])})
 
     @extend_schema(request=WithdrawSerializer, responses={200: NoticeSerializer}, summary="撤回通报（软删除）")
     @action(detail=True, methods=["post"])

@@ -59,8 +59,9 @@
     var s = data.summary;
     if (!s) return;
     var line = el("p", "summary-line");
-    line.appendChild(el("span", null, (s.institution ? s.institution.name : "单位未确定") + " · "));
-    line.appendChild(el("span", null, (s.inspection ? s.inspection.name : "巡察未确定") + " · "));
+    /* an inspection's name already starts with its institution */
+    var where = s.inspection ? s.inspection.name : (s.institution ? s.institution.name + " · 巡察未确定" : "单位未确定");
+    line.appendChild(el("span", null, where + " · "));
     line.appendChild(el("strong", null, s.issues + " 个问题"));
     container.appendChild(line);
     var counts = el("p", "summary-counts");
@@ -98,12 +99,22 @@
     var institution = form.querySelector("select[name=institution]");
     if (submit) submit.hidden = true;  /* with JavaScript, choosing files starts the upload */
 
+    /* Files go up one after another: each still has its own bar, and a small server is not swamped. */
+    var waiting = [];
+    var busy = false;
+
+    function pump() {
+      if (busy || !waiting.length) return;
+      busy = true;
+      waiting.shift()(function () { busy = false; pump(); });
+    }
+
     function uploadOne(file) {
       var item = el("li", "upload-item");
       var head = el("div", "upload-head");
       head.appendChild(el("span", "upload-name", file.name));
       head.appendChild(el("span", "muted small", formatSize(file.size)));
-      var badge = el("span", "badge state-queued", "上传中");
+      var badge = el("span", "badge state-queued", "等待上传");
       head.appendChild(badge);
       item.appendChild(head);
       var bar = el("progress", "upload-progress");
@@ -126,36 +137,43 @@
         detail.appendChild(el("p", "error", message));
       }
 
-      var body = new FormData();
-      body.append("file", file);
-      if (institution && institution.value) body.append("institution", institution.value);
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", apiUrl);
-      xhr.setRequestHeader("X-CSRFToken", token);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.onprogress = function (e) {
-        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
-      };
-      xhr.onerror = function () { fail(errorText(0, null)); };
-      xhr.onload = function () {
-        var data = null;
-        try { data = JSON.parse(xhr.responseText); } catch (e) { /* handled below */ }
-        if ((xhr.status !== 202 && xhr.status !== 200) || !data) return fail(errorText(xhr.status, data));
-        bar.value = 100;
-        var link = el("a", "upload-link", xhr.status === 200 ? "此文件此前已上传过，查看原有通报" : "查看通报");
-        link.href = data.detail_url;
-        detail.appendChild(link);
-        var summary = el("div", "upload-summary");
-        detail.appendChild(summary);
-        follow(data.status_url, function (status) {
-          setBadge(badge, status.state, status.state_label);
-          if (DONE[status.state]) {
-            bar.remove();
-            renderSummary(summary, status);
-          }
-        });
-      };
-      xhr.send(body);
+      waiting.push(send);
+      pump();
+
+      function send(done) {
+        badge.textContent = "上传中";
+        var body = new FormData();
+        body.append("file", file);
+        if (institution && institution.value) body.append("institution", institution.value);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", apiUrl);
+        xhr.setRequestHeader("X-CSRFToken", token);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.upload.onprogress = function (e) {
+          if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+        };
+        xhr.onerror = function () { fail(errorText(0, null)); done(); };
+        xhr.onload = function () {
+          done();
+          var data = null;
+          try { data = JSON.parse(xhr.responseText); } catch (e) { /* handled below */ }
+          if ((xhr.status !== 202 && xhr.status !== 200) || !data) return fail(errorText(xhr.status, data));
+          bar.value = 100;
+          var link = el("a", "upload-link", xhr.status === 200 ? "此文件此前已上传过，查看原有通报" : "查看通报");
+          link.href = data.detail_url;
+          detail.appendChild(link);
+          var summary = el("div", "upload-summary");
+          detail.appendChild(summary);
+          follow(data.status_url, function (status) {
+            setBadge(badge, status.state, status.state_label);
+            if (DONE[status.state]) {
+              bar.remove();
+              renderSummary(summary, status);
+            }
+          });
+        };
+        xhr.send(body);
+      }
     }
 
     function uploadAll(files) {
