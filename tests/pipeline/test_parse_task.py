@@ -129,3 +129,20 @@ def test_every_parse_leaves_one_structured_log_line(fake_parser, upload, hospita
     assert len(lines) == 1
     assert (lines[0].notice_id, lines[0].outcome) == (parsed.pk, "parsed")
     assert lines[0].duration_ms >= 0
+
+
+def test_when_transient_retries_run_out_the_notice_fails_visibly_instead_of_hanging(
+        fake_parser, upload, hospital_a_clerk, monkeypatch):
+    from notices import services
+    from notices.tasks import TRANSIENT_FAILURE
+
+    calls = []
+
+    def database_away(**kwargs):
+        calls.append(kwargs)
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(services, "notice_apply_parse", database_away)
+    stuck = upload(hospital_a_clerk, "n.txt")
+    assert len(calls) == parse_notice.max_retries + 1
+    assert (stuck.state, stuck.error, stuck.error_code) == ("failed", TRANSIENT_FAILURE, "transient")
