@@ -193,3 +193,10 @@ def test_hidden_text_is_left_out():
     paragraph.add_run("（内部备注）").font.hidden = True
     paragraph.add_run("整改。")
     assert extract_text(_save(document), "a.docx").text == "已完成整改。"
+
+
+def test_a_start_override_on_a_deeper_level_survives_its_parent_advancing():
+    levels = _lvl(0, "chineseCounting", "%1、") + _lvl(1, "decimal", "%2.")
+    override = '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="5"/></w:lvlOverride>'
+    text = _numbered_doc([(0, "甲类"), (1, "问题"), (1, "问题")], levels, overrides=override)
+    assert text == "一、甲类\n5.问题\n6.问题"

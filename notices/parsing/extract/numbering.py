@@ -248,8 +248,11 @@ class Numbering:
             self._started_nums.add(nid)
             for k, start in start_overrides.items():
                 counters[k] = start - 1
+        def start_of(k: int) -> int:
+            return start_overrides.get(k, level(k).start)
+
         lv = level(ilvl)
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else lv.start
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start_of(ilvl)
         # Deeper levels restart when this one advances (unless lvlRestart says otherwise).
         for k in [k for k in counters if k > ilvl]:
             restart = level(k).restart
@@ -263,7 +266,7 @@ class Numbering:
             for k in range(8, -1, -1):
                 token = f"%{k + 1}"
                 if token in label:
-                    value = counters.get(k, level(k).start)
+                    value = counters.get(k, start_of(k))
                     fmt = "decimal" if lv.is_lgl else level(k).fmt
                     label = label.replace(token, format_number(value, fmt))
         if lv.fmt == "bullet":
