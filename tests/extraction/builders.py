@@ -335,7 +335,9 @@ def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
+        # a small honest stream right before the bomb, so a scanner must not skip past it
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(zlib.compress(b"BT ET")) + zlib.compress(b"BT ET") + b"\nendstream",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n")

@@ -87,7 +87,7 @@ def extract(data: bytes) -> ExtractedText:
     return ExtractedText(text=text, format=FORMAT, encoding=None, warnings=warnings)
 
 
-_STREAM_RE = re.compile(rb"stream\r?\n")
+_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
 
 
 def _check_inflated_size(data: bytes) -> None:
