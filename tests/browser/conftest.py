@@ -21,12 +21,20 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it: apt-get install chromium fonts-noto-cjk)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright runs, Django hands this thread fresh connection objects
+    # (its connections live in context-local storage), which lack the snapshot
+    # that serialized_rollback restores after each flush; carry it over.
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
