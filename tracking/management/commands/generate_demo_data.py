@@ -9,6 +9,7 @@ accepts it), and its parse fields are set directly: running the parser over
 already in the database are skipped, so a second run adds N more.
 """
 import datetime as dt
+import functools
 import hashlib
 import random
 import time
@@ -80,12 +81,13 @@ def _reviewer():
     return user
 
 
+@functools.lru_cache(maxsize=4096)
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
-    """Insert ``plans`` and everything under them; returns row counts by model."""
+    """Insert ``plans`` and everything under them; returns row counts by table."""
     institutions = Institution.objects.bulk_create(
         [Institution(name=p.name, normalized_name=normalize_institution_name(p.name), region=p.region,
                      parent_body=p.parent_body) for p in plans],
@@ -103,49 +105,59 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
         for k in range(len(insp_plan.notices))
     ]
     notices = iter(Notice.objects.bulk_create(notice_rows, batch_size=batch_size))
-    categories, issues, immediate = [], [], []
-    for (_, _, insp_plan), insp in zip(pairs, inspections):
-        own_notices = [next(notices) for _ in insp_plan.notices]
-        cats = [IssueCategory(inspection=insp, number=demo_data.ORDINALS[k], title=t, order=k)
-                for k, t in enumerate(insp_plan.categories)]
-        categories += cats
+    own_notices = [[next(notices) for _ in insp_plan.notices] for _, _, insp_plan in pairs]
+    # Categories and issues are many (~10,000 and ~60,000 per 2,000 institutions): ids are taken
+    # from their sequences up front so they can go in as tuples like the leaf rows.
+    category_ids = iter(CATEGORIES.insert([
+        (insp.pk, demo_data.ORDINALS[k], title, k)
+        for (_, _, insp_plan), insp in zip(pairs, inspections) for k, title in enumerate(insp_plan.categories)
+    ]))
+    issue_rows, issues = [], []
+    for (_, _, insp_plan), insp, notices_of in zip(pairs, inspections, own_notices):
+        cats = [next(category_ids) for _ in insp_plan.categories]
+        latest = notices_of[-1]
         for order, ip in enumerate(insp_plan.issues):
-            issue = FeedbackIssue(
-                inspection=insp, category=cats[ip.category], number=ip.number, title=ip.title,
-                match_key=issue_match_key(ip.title), order=order, status=ip.status,
-                status_evidence=demo_data.STATUS_SENTENCES[ip.status][0], last_notice=own_notices[-1],
-                due_on=ip.due_on, verification=ip.verification,
-                **(_verified(ip.verification, reviewer, own_notices[-1].published_on)),
-                text="".join(ip.measures[-1]),
-            )
-            issues.append((issue, ip, own_notices))
-        for notice, np in zip(own_notices, insp_plan.notices):
-            immediate += [(insp.pk, notice.pk, k, t, "completed", "已全部整改完成")
-                          for k, t in enumerate(np.immediate_items)]
-    IssueCategory.objects.bulk_create(categories, batch_size=batch_size)
-    FeedbackIssue.objects.bulk_create([i for i, _, _ in issues], batch_size=batch_size)
-    rows = _detail_rows(issues, immediate, reviewer)
+            verified_at, note = _verification(ip.verification, latest.published_on)
+            issue_rows.append((
+                insp.pk, cats[ip.category], ip.number, ip.title, issue_match_key(ip.title), "".join(ip.measures[-1]),
+                order, ip.status, demo_data.STATUS_SENTENCES[ip.status][0], latest.pk, ip.due_on, ip.verification,
+                reviewer.pk if verified_at else None, verified_at, note, _at(latest.published_on),
+            ))
+            issues.append((ip, order, notices_of, verified_at, note))
+    issue_ids = ISSUES.insert(issue_rows)
+    immediate = [
+        (insp.pk, notice.pk, k, text, "completed", "已全部整改完成")
+        for (_, _, insp_plan), insp, notices_of in zip(pairs, inspections, own_notices)
+        for notice, np in zip(notices_of, insp_plan.notices) for k, text in enumerate(np.immediate_items)
+    ]
+    rows = _detail_rows(zip(issue_ids, issues), immediate, reviewer)
     for table, values in rows.items():
         table.insert(values)
     return {"institutions": len(institutions), "inspections": len(inspections), "notices": len(notice_rows),
-            "issues": len(issues), **{table.model._meta.model_name: len(v) for table, v in rows.items()}}
+            "categories": sum(len(insp_plan.categories) for _, _, insp_plan in pairs),
+            "issues": len(issue_ids), **{table.model._meta.model_name: len(v) for table, v in rows.items()}}
 
 
 class _Table:
-    """Bulk inserts of plain tuples into leaf tables: no model instance per row.
+    """Bulk inserts of plain tuples: no model instance per row.
 
-    Most of the generator's time went into constructing ~200,000 Measure and
-    IssueStatement instances that are never used again.  On PostgreSQL the
-    tuples go through COPY (the fastest bulk path, and no client-side
-    splitting of a 30,000-parameter query); elsewhere through executemany.
+    Most of the generator's time went into constructing ~300,000 model
+    instances that are never used again.  On PostgreSQL the tuples go through
+    COPY (the fastest bulk path, and no client-side splitting of a huge
+    query); elsewhere through executemany.  With ``ids`` the primary keys are
+    taken first (the sequence on PostgreSQL, the next free ones on SQLite,
+    where this command is the only writer) and returned in row order.
     """
 
-    def __init__(self, model, columns):
-        self.model, self.columns = model, columns
+    def __init__(self, model, columns, *, ids=False):
+        self.model, self.columns, self.ids = model, (("id",) if ids else ()) + columns, ids
 
-    def insert(self, rows):
+    def insert(self, rows) -> list[int]:
         if not rows:
-            return
+            return []
+        ids = self._take_ids(len(rows)) if self.ids else []
+        if ids:
+            rows = [(pk, *row) for pk, row in zip(ids, rows)]
         qn = connection.ops.quote_name
         table, cols = qn(self.model._meta.db_table), ", ".join(qn(c) for c in self.columns)
         with connection.cursor() as cursor:
@@ -157,6 +169,18 @@ class _Table:
                 placeholders = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})",
                                    [tuple(_adapt(v) for v in row) for row in rows])
+        return ids
+
+    def _take_ids(self, n: int) -> list[int]:
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [table, n])
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+            first = cursor.fetchone()[0] + 1
+            return list(range(first, first + n))
 
 
 def _adapt(value):
@@ -168,6 +192,11 @@ def _adapt(value):
     return value
 
 
+CATEGORIES = _Table(IssueCategory, ("inspection_id", "number", "title", "order"), ids=True)
+ISSUES = _Table(FeedbackIssue, (
+    "inspection_id", "category_id", "number", "title", "match_key", "text", "order", "status", "status_evidence",
+    "last_notice_id", "due_on", "verification", "verified_by_id", "verified_at", "verification_note", "updated_at",
+), ids=True)
 STATEMENTS = _Table(IssueStatement, ("notice_id", "issue_id", "number", "title", "text", "status", "status_evidence",
                                      "order"))
 MEASURES = _Table(Measure, ("issue_id", "notice_id", "order", "text"))
@@ -177,35 +206,34 @@ CHANGES = _Table(StatusChange, ("issue_id", "kind", "old_value", "new_value", "n
                                 "changed_at"))
 
 
-def _verified(verification, reviewer, published_on) -> dict:
+def _verification(verification, published_on) -> tuple[dt.datetime | None, str]:
+    """(verified_at, note) of a generated review; staff check about three weeks after the notice."""
     if verification == "unverified":
-        return {}
+        return None, ""
     note = "经现场核查，整改到位，予以销号" if verification == "verified" else "核查发现整改不到位，退回重新整改"
-    return {"verified_by": reviewer, "verified_at": _at(published_on + dt.timedelta(days=20)),
-            "verification_note": note}
+    return _at(published_on + dt.timedelta(days=20)), note
 
 
 def _detail_rows(issues, immediate, reviewer) -> dict:
     """Statements, measures, deadlines and status history of the issues just inserted."""
     rows = {STATEMENTS: [], MEASURES: [], ACTIONS: [], IMMEDIATE: immediate, CHANGES: []}
-    for issue, ip, own_notices in issues:
+    for pk, (ip, order, notices_of, verified_at, note) in issues:
         previous = ""
-        for k, (notice, status) in enumerate(zip(own_notices, ip.statuses)):
-            text = "".join(ip.measures[k])
-            rows[STATEMENTS].append((notice.pk, issue.pk, ip.number, ip.title, text, status,
-                                     demo_data.STATUS_SENTENCES[status][0], issue.order))
-            rows[MEASURES] += [(issue.pk, notice.pk, m, t) for m, t in enumerate(ip.measures[k])]
+        for k, (notice, status) in enumerate(zip(notices_of, ip.statuses)):
+            rows[STATEMENTS].append((notice.pk, pk, ip.number, ip.title, "".join(ip.measures[k]), status,
+                                     demo_data.STATUS_SENTENCES[status][0], order))
+            rows[MEASURES] += [(pk, notice.pk, m, text) for m, text in enumerate(ip.measures[k])]
             if status != previous:
                 # The history a parse of each notice would have left, dated when that notice was parsed.
-                rows[CHANGES].append((issue.pk, StatusChange.Kind.CLAIMED, previous, status, notice.pk, None,
+                rows[CHANGES].append((pk, StatusChange.Kind.CLAIMED, previous, status, notice.pk, None,
                                       f"通报「{notice.title}」所述", notice.parsed_at))
             previous = status
         if ip.due_on:
-            rows[ACTIONS].append((issue.pk, own_notices[-1].pk, 0, IssueAction.Kind.DEADLINE, ip.due_on,
+            rows[ACTIONS].append((pk, notices_of[-1].pk, 0, IssueAction.Kind.DEADLINE, ip.due_on,
                                   demo_data.date_text(ip.due_on), "全面完成整改"))
-        if ip.verification != "unverified":
-            rows[CHANGES].append((issue.pk, StatusChange.Kind.VERIFICATION, "unverified", ip.verification, None,
-                                  reviewer.pk, issue.verification_note, issue.verified_at))
+        if verified_at:
+            rows[CHANGES].append((pk, StatusChange.Kind.VERIFICATION, "unverified", ip.verification, None,
+                                  reviewer.pk, note, verified_at))
     return rows
 
 
