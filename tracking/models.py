@@ -95,7 +95,14 @@ class Inspection(models.Model):
 
     def __str__(self):
         when = self.feedback_on.isoformat() if self.feedback_on else "日期未知"
-        return f"{self.institution} · {self.inspecting_body}{self.group} · {when}反馈"
+        return f"{self.institution} · {self.group_label} · {when}反馈"
+
+    @property
+    def group_label(self) -> str:
+        """市委第三巡察组, whether the notice printed the body with the group or not."""
+        if self.group.startswith(self.inspecting_body):
+            return self.group
+        return f"{self.inspecting_body}{self.group}"
 
 
 class IssueCategory(models.Model):

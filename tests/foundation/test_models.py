@@ -65,3 +65,12 @@ def test_a_status_change_must_change_something():
     issue = FeedbackIssue.objects.create(inspection=Inspection.objects.create(institution=hospital), title="t")
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusChange.objects.create(issue=issue, kind="claimed", old_value="completed", new_value="completed")
+
+
+@pytest.mark.parametrize("body, group, label", [
+    ("市委", "市委第三巡察组", "市委第三巡察组"),
+    ("市委", "第五巡察组", "市委第五巡察组"),
+    ("", "第五巡察组", "第五巡察组"),
+])
+def test_inspection_group_label_names_the_body_once(body, group, label):
+    assert Inspection(inspecting_body=body, group=group).group_label == label
