@@ -79,3 +79,8 @@ def test_an_issue_statement_beats_its_status_section():
     p = parse_text(notice(body, duty=""))
     assert [i.status for i in p.issues] == ["in_progress", "completed"]
     assert p.issues[1].status_evidence.endswith("已整改的问题")
+
+
+def test_a_last_clause_that_names_the_issue_gives_its_status_but_a_bare_one_does_not():
+    assert _status("价格执行不规范。", "整改落实:开展自查。同时建立长效机制,该项工作需长期坚持。") == "long_term"
+    assert _status("价格执行不规范。", "整改落实:开展自查。四是建立台账,已完成。") == "not_stated"

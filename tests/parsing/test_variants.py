@@ -80,3 +80,19 @@ def test_a_feedback_in_the_next_year_after_a_winter_inspection():
     intro = INTRO.replace("2024年3月11日至5月10日", "2024年11月4日至12月20日").replace("6月20日", "1月15日")
     p = parse_text(notice(standard_body(), intro=intro))
     assert p.feedback_date == dt.date(2025, 1, 15)
+
+
+def test_a_number_printed_twice_still_gives_two_issues_with_a_warning():
+    body = ("二、巡察反馈问题整改落实情况\n1.学习不深入。\n整改情况：已完成整改。\n2.作风不实。\n整改情况：正在整改。\n"
+            "2.制度缺失。\n整改情况：已完成整改。\n3.服务不便。\n整改情况：已完成整改。\n")
+    p = parse_text(notice(body))
+    assert [(i.number, i.title) for i in p.issues] == [("1", "学习不深入"), ("2", "作风不实"), ("2", "制度缺失"), ("3", "服务不便")]
+    assert "issue_numbering_gap" in [w.code for w in p.warnings]
+
+
+def test_unnumbered_status_headings_inside_a_category():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n已完成整改的问题（2个）\n1.学习不深入。\n整改措施：制定计划。\n"
+            "2.作风不实。\n整改措施：专项整治。\n正在整改的问题（1个）\n3.制度缺失。\n整改措施：修订制度。\n")
+    p = parse_text(notice(body))
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "completed"), ("3", "in_progress")]
+    assert "已完成整改的问题" not in p.issues[0].text + p.issues[1].text

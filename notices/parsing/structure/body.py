@@ -224,6 +224,8 @@ def _leads_to(lines: list[Line], i: int, top: str, lower: str) -> bool:
     for ln in lines[i + 1:i + 4]:
         if ln.kind == lower:
             return True
+        if not ln.kind and len(ln.match) <= 24 and status_of_section_title(ln.match):
+            continue  # 「已完成整改的问题（2个）」 between a category and its issues
         if ln.kind == top or _ISSUE_LABEL_RE.search(ln.match) or status_of_heading_text(ln.match):
             return False
     return False
@@ -280,7 +282,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
         pending: list[Line] = []
         sub_last = 0  # a list inside the current issue numbered like the issues
         for pos, ln in enumerate(sec.lines):
-            st = _is_status_heading(ln) if ln.kind in ("L1", "L2") else None
+            st = _is_status_heading(ln) if ln.kind in ("L1", "L2") or (not ln.kind and len(ln.match) <= 24) else None
             if st:
                 status, current, in_cat = st, None, 0
                 continue
@@ -303,6 +305,10 @@ def parse_body(sections: list[Section]) -> BodyResult:
                     # 「3.」 after a sub-list 「1.」「2.」 inside issue 2: an issue only if it reads like one
                     nxt = sec.lines[pos + 1] if pos + 1 < len(sec.lines) else None
                     ok = _reads_like_issue_start(ln, nxt)
+                if not ok and current is not None and ln.num == last_issue and not sub_last:
+                    # a number printed twice (「2.」「2.」): a second issue when it reads like one
+                    nxt = sec.lines[pos + 1] if pos + 1 < len(sec.lines) else None
+                    ok = _reads_like_issue_start(ln, nxt) and _reads_like_issue_start(current.lines[0], current.lines[1] if len(current.lines) > 1 else None)
                 if not ok and current is not None and (ln.num == 1 or ln.num == sub_last + 1):
                     sub_last = ln.num
                 if ok:

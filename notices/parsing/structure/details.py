@@ -39,8 +39,8 @@ _DONE_RE = re.compile(
     r"|完成整改|整改完成|整改完毕|整改到位|全部完成|整改已完成|已整改|已完成|已销号|已立行立改|已办结|已解决|已完结)$"
 )
 _STATUS_PREFIX_RE = re.compile(
-    r"^(?:目前|当前|现在?|截至目前|截止目前|截至当前|截至发文时|截至通报时|至此|此项|该项|本项|该问题|此问题|本问题|上述问题"
-    r"|该项问题|此项问题|该项工作|此项工作|该项任务|此项任务|整改工作|整改任务|整改|问题|并|且|经整改|通过整改|[,、])+"
+    r"^(?:截至目前|截止目前|截至当前|截至发文时|截至通报时|目前|当前|现在?|至此"
+    r"|(?:该|此|本)项(?:问题|工作|任务|整改)?|(?:该|此|本|上述)问题|整改工作|整改任务|整改|问题|并|且|经整改|通过整改|[,、])+"
 )
 _DATE_IN_RE = re.compile(r"(?:于|在)?(?:" + DATE_RE.pattern + r")(?:前|以前|之前)?")
 _LABEL_RE = re.compile(r"^([\u4e00-\u9fff、及和与]{2,14}):")
@@ -134,9 +134,18 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
             st = classify_status(last) or classify_status(_last_clause_after_prefix(last))
             if st:
                 return st, last, False
+            # 「…，该项工作需长期坚持。」: a last clause that names the issue as its subject
+            tail = re.split(r"[,，]", last)[-1].strip()
+            if _ISSUE_SUBJECT_RE.match(tail):
+                st = classify_status(tail)
+                if st:
+                    return st, tail, False
     if weak:
         return weak[0], weak[1], True
     return STATUS_NOT_STATED, "", False
+
+
+_ISSUE_SUBJECT_RE = re.compile(r"^(?:目前|现|截至目前)?(?:该问题|此问题|本问题|上述问题|该项工作|此项工作|该项整改|此项整改|该项|此项|本项|该项问题|此项问题)")
 
 
 def _last_clause_after_prefix(sent: str) -> str:
