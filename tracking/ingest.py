@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 import difflib
 import logging
 import re
@@ -91,25 +92,42 @@ def issue_match_key(title: str) -> str:
 
 def issues_refresh(*, issue_ids) -> None:
     """Recompute each issue from its statements: title from the first notice, status from the latest."""
-    for issue in FeedbackIssue.objects.filter(pk__in=issue_ids).select_for_update():
-        statements = list(
-            IssueStatement.objects.filter(issue=issue, notice__withdrawn_at__isnull=True).select_related("notice")
-        )
+    issues = list(FeedbackIssue.objects.filter(pk__in=list(issue_ids)).select_for_update().order_by("pk"))
+    ids = [issue.pk for issue in issues]
+    said = defaultdict(list)
+    for statement in IssueStatement.objects.filter(issue__in=ids, notice__withdrawn_at__isnull=True).select_related(
+            "notice"):
+        said[statement.issue_id].append(statement)
+    deadlines = _deadlines_by_notice(ids)
+    now, changed, history = timezone.now(), [], []
+    for issue in issues:
+        statements = sorted(said[issue.pk], key=lambda s: _notice_rank(s.notice))
         if not statements:
-            continue
-        statements.sort(key=lambda s: _notice_rank(s.notice))
+            continue  # every notice naming it was withdrawn: keep what was last known
         first, latest = statements[0], statements[-1]
-        issue.number, issue.title, issue.match_key = first.number, first.title, issue_match_key(first.title)
-        issue.text, issue.status_evidence, issue.last_notice = latest.text, latest.status_evidence, latest.notice
-        issue.due_on = _due_on(issue, [s.notice for s in reversed(statements)])
-        old_status, new_status = issue.status, latest.status
-        issue.status = new_status
-        issue.save()
-        if old_status != new_status:
-            StatusChange.objects.create(
-                issue=issue, kind=StatusChange.Kind.CLAIMED, old_value=old_status, new_value=new_status,
+        values = {
+            "number": first.number, "title": first.title, "match_key": issue_match_key(first.title),
+            "text": latest.text, "status_evidence": latest.status_evidence, "last_notice_id": latest.notice_id,
+            "status": latest.status,
+            "due_on": next((deadlines[issue.pk][s.notice_id] for s in reversed(statements)
+                            if s.notice_id in deadlines[issue.pk]), None),
+        }
+        if all(getattr(issue, field) == value for field, value in values.items()):
+            continue
+        if issue.status != latest.status:
+            history.append(StatusChange(
+                issue=issue, kind=StatusChange.Kind.CLAIMED, old_value=issue.status, new_value=latest.status,
                 notice=latest.notice, reason=f"通报「{_notice_label(latest.notice)}」所述",
-            )
+            ))
+        for field, value in values.items():
+            setattr(issue, field, value)
+        issue.updated_at = now
+        changed.append(issue)
+    FeedbackIssue.objects.bulk_update(changed, [*_REFRESHED_FIELDS, "updated_at"], batch_size=200)
+    StatusChange.objects.bulk_create(history)
+
+
+_REFRESHED_FIELDS = ["number", "title", "match_key", "text", "status_evidence", "last_notice_id", "status", "due_on"]
 
 
 # --- institution and inspection ----------------------------------------------
@@ -231,6 +249,7 @@ def _write_issues(notice, inspection, categories, parsed_issues) -> list[int]:
     existing = list(inspection.issues.all())
     used: set[int] = set()
     touched: list[int] = []
+    rows: dict[type, list] = defaultdict(list)
     for parsed in parsed_issues:
         key = issue_match_key(parsed.title)
         category = categories.get(parsed.category) if parsed.category else None
@@ -246,11 +265,13 @@ def _write_issues(notice, inspection, categories, parsed_issues) -> list[int]:
             issue.save(update_fields=["category"])
         used.add(issue.pk)
         touched.append(issue.pk)
-        IssueStatement.objects.create(
+        rows[IssueStatement].append(IssueStatement(
             notice=notice, issue=issue, number=parsed.number, title=parsed.title, text=parsed.text,
             status=parsed.status, status_evidence=parsed.status_evidence, order=parsed.order,
-        )
-        _write_details(notice, issue, parsed)
+        ))
+        _add_details(rows, notice, issue, parsed)
+    for model, objects in rows.items():
+        model.objects.bulk_create(objects, batch_size=500)
     return touched
 
 
@@ -280,19 +301,13 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _write_details(notice, issue, parsed) -> None:
-    Measure.objects.bulk_create(
-        [Measure(issue=issue, notice=notice, order=i, text=text) for i, text in enumerate(parsed.measures)]
-    )
-    IssueSection.objects.bulk_create([
-        IssueSection(issue=issue, notice=notice, order=i, label=s.label[:50], text=s.text)
-        for i, s in enumerate(parsed.sections)
-    ])
-    IssueAction.objects.bulk_create([
-        IssueAction(issue=issue, notice=notice, order=i, kind=a.kind, date=a.date, date_text=a.date_text[:100],
-                    text=a.text)
-        for i, a in enumerate(parsed.actions)
-    ])
+def _add_details(rows, notice, issue, parsed) -> None:
+    rows[Measure] += [Measure(issue=issue, notice=notice, order=i, text=text) for i, text in enumerate(parsed.measures)]
+    rows[IssueSection] += [IssueSection(issue=issue, notice=notice, order=i, label=s.label[:50], text=s.text)
+                           for i, s in enumerate(parsed.sections)]
+    rows[IssueAction] += [IssueAction(issue=issue, notice=notice, order=i, kind=a.kind, date=a.date,
+                                      date_text=a.date_text[:100], text=a.text)
+                          for i, a in enumerate(parsed.actions)]
 
 
 def _write_immediate_items(notice, inspection, items) -> None:
@@ -310,16 +325,13 @@ def _notice_rank(notice) -> tuple:
     return (published, notice.uploaded_at, notice.pk)
 
 
-def _due_on(issue, notices_latest_first) -> dt.date | None:
-    """The deadline stated by the latest notice that states one for this issue."""
-    deadlines = IssueAction.objects.filter(issue=issue, kind=IssueAction.Kind.DEADLINE, date__isnull=False)
-    by_notice: dict[int, dt.date] = {}
-    for notice_id, date in deadlines.values_list("notice_id", "date"):
-        by_notice[notice_id] = max(date, by_notice.get(notice_id, date))
-    for notice in notices_latest_first:
-        if notice.pk in by_notice:
-            return by_notice[notice.pk]
-    return None
+def _deadlines_by_notice(issue_ids) -> dict[int, dict[int, dt.date]]:
+    """issue → notice → the latest deadline that notice states for it."""
+    found: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    rows = IssueAction.objects.filter(issue__in=issue_ids, kind=IssueAction.Kind.DEADLINE, date__isnull=False)
+    for issue_id, notice_id, date in rows.values_list("issue_id", "notice_id", "date"):
+        found[issue_id][notice_id] = max(date, found[issue_id].get(notice_id, date))
+    return found
 
 
 def _drop_orphans(issue_ids, previous_inspection_id) -> None:

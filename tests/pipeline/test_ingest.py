@@ -134,3 +134,19 @@ def test_unrelated_titles_with_the_same_number_stay_separate_issues(fake_parser,
     upload(hospital_a_clerk, "first.txt")
     upload(hospital_a_clerk, "later.txt")
     assert FeedbackIssue.objects.count() == 2
+
+
+def test_re_ingesting_a_long_notice_takes_a_constant_number_of_queries(
+        upload, staff, samples, django_assert_max_num_queries):
+    from django.db import transaction
+
+    from notices.parsing import parse_bytes
+    from tracking.ingest import notice_ingest
+
+    longest = max(samples, key=lambda p: p.stat().st_size)
+    parsed_notice = upload(staff, longest.name, longest.read_bytes())
+    _, parsed = parse_bytes(longest.read_bytes(), longest.name)
+    assert len(parsed.issues) > 10
+    with django_assert_max_num_queries(30), transaction.atomic():
+        notice_ingest(notice=parsed_notice, parsed=parsed)
+    assert IssueStatement.objects.filter(notice=parsed_notice).count() == len(parsed.issues)
