@@ -1,2 +1,10 @@
 """The reliability tests use the shared service fixtures, and ``real_queue`` to send jobs through Redis."""
+import pytest
+
 from tests.services import real_queue  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The role fixtures create four users per test; PBKDF2 at full strength makes that seconds each on CI.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
