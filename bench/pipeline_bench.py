@@ -17,6 +17,7 @@ import datetime as dt
 import http.client
 import json
 import random
+import re
 import shutil
 import sys
 import threading
@@ -28,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (  # noqa: E402
-    PY, REDIS_URL, VAR, bench_env, count_rows, ensure_database, ensure_demo_data, free_port, gunicorn, machine, percentile, rss_mib,
-    staff_credentials, start, stop,
+    PY, REDIS_URL, VAR, bench_env, count_rows, ensure_database, ensure_demo_data, free_port, gunicorn, machine,
+    manage, percentile, rss_mib, staff_credentials, start, stop,
 )
 from tracking import demo_data  # noqa: E402
 
@@ -101,6 +102,30 @@ def outcome(url: str, after: int, issues_before: int) -> dict:
                                    "state = 'failed' group by 1", [after]).fetchall())
         issues = conn.execute("select count(*) from tracking_feedbackissue").fetchone()[0] - issues_before
     return {"last_parsed": float(last or 0), "durations": durations, "errors": errors, "issues": issues}
+
+
+_QUERIES_PER_PARSE = """
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from notices import services
+from notices.models import Notice
+from tracking.models import FeedbackIssue
+ours = Notice.objects.filter(id__gt=%(after)d, state="parsed", inspection__isnull=False)
+sized = sorted(ours, key=lambda n: FeedbackIssue.objects.filter(statements__notice=n).count())
+for notice in (sized[0], sized[-1]):
+    issues = FeedbackIssue.objects.filter(statements__notice=notice).count()
+    Notice.objects.filter(pk=notice.pk).update(state="queued")
+    with CaptureQueriesContext(connection) as captured:
+        services.notice_apply_parse(notice_id=notice.pk)
+    print(issues, len(captured.captured_queries))
+"""
+
+
+def queries_per_parse(url: str, after: int, media) -> list[tuple[int, int]]:
+    """(issues, SQL queries) of re-parsing this run's smallest and largest notice in process."""
+    out = manage(["shell", "-c", _QUERIES_PER_PARSE % {"after": after}],
+                 env=bench_env(url, MEDIA_ROOT=media, CELERY_EAGER=1))
+    return [tuple(map(int, line.split())) for line in out.splitlines() if re.fullmatch(r"\d+ \d+", line.strip())]
 
 
 def main():
@@ -176,6 +201,9 @@ def main():
         tenth = next((rss[i] for done, rss in memory if done >= len(files) // 10), series[0])
         print(f"worker {i + 1} RSS (MiB, process + pool child): idle {base:.0f}, at 10% parsed {tenth:.0f}, "
               f"peak {max(series):.0f}, at end {series[-1]:.0f}")
+    sizes = queries_per_parse(url, before, media)
+    print("SQL queries of one parse (re-run in process): " + "; ".join(f"{q} for a notice of {n} issues"
+                                                                      for n, q in sizes))
     print(json.dumps({"notices": len(files), "seconds": round(elapsed, 2), "per_second": round(rate, 2)}))
 
 
