@@ -25,7 +25,7 @@ from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-8"
+PARSER_VERSION = "2026.11.22-9"
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +90,16 @@ def _issue(raw, order: int, context) -> ParsedIssue:
     text_m = rest_m + ("\n" + _lines_text(others, "match") if others else "")
     text_d = rest_d + ("\n" + _lines_text(others) if others else "")
     status, evidence, weak = details.issue_status(rest_m[:body_start], body_m)
-    if (status == STATUS_NOT_STATED or weak) and raw.section_status:
-        status, evidence = raw.section_status, "（所在部分标题）" + (raw.section_title or "")
-    if evidence and not evidence.startswith("（"):
+    from_section = (status == STATUS_NOT_STATED or weak) and bool(raw.section_status)
+    if from_section:
+        status, evidence = raw.section_status, raw.section_heading
+    elif evidence:
         pos = text_m.find(evidence)
         if pos >= 0:
             evidence = text_d[pos:pos + len(evidence)]
     measures = [body_d[s:e].strip() for s, e in details.measures(body_m)]
     if not measures:
-        measures = [ln.disp[ln.off:].strip() for ln in others if ln.kind in ("L3", "L4", "L5") and ln is not head]
+        measures = [ln.disp[ln.off:].strip() for ln in others if ln.kind in ("L3", "L4", "L5")]
     sections = [IssueSection(label=body_d[ls:le].strip(), text=body_d[cs:ce].strip())
                 for ls, le, cs, ce in details.sections(body_m)]
     actions = details.dated_actions(body_m, body_d, context)
@@ -189,7 +190,6 @@ def _parse(text: str) -> ParsedNotice:
     categories = [ParsedCategory(number=c.number, title=c.title, order=i) for i, c in enumerate(body.categories)]
     issues = []
     for i, raw in enumerate(body.issues):
-        raw.section_title = next((s.title for s in sections if s.status == raw.section_status and s.status), "")
         issues.append(_issue(raw, i, context))
     next_steps = "\n".join(
         "\n".join(([s.heading.disp] if s.heading else []) + [ln.disp for ln in s.lines]) for s in sections if s.kind == "next"

@@ -6,8 +6,11 @@ Sections are told apart by their titles: the party committee's own work
 status: 已整改的问题 / 正在整改的问题), the 立行立改 items, and the next steps
 (下一步…) that are kept as text and never read as issues.  Inside the issue
 sections the numbering levels present decide which level is a category and
-which an issue: a level whose headings are followed straight away by the next
-level's headings is a category level.
+which an issue: a level whose headings are bare (no label, no status, no body)
+and lead straight to the next level's headings is a category level; otherwise
+the highest level holds the issues and lower levels are lists inside them.
+Numbers are checked against the running sequence, so a list inside an issue
+numbered like the issues does not start new ones.
 """
 from __future__ import annotations
 
@@ -25,7 +28,6 @@ NEXT_TITLE_RE = re.compile(
     r"(?:打算|计划|安排|举措|措施|思路|方向|重点|目标|努力方向)|(?:下一步|下步)(?:工作)?|下一步工作打算和措施|"
     r"(?:持续|继续)?(?:巩固|深化)(?:拓展)?整改成果(?:的)?(?:打算|计划|举措|措施)?|(?:持续|继续)深化整改(?:的)?(?:打算|计划|举措|措施))$"
 )
-NEXT_LOOSE_RE = re.compile(r"^(?:下一步|下步|今后)")
 IMMEDIATE_TITLE_RE = re.compile(r"立行立改")
 PREAMBLE_TITLE_RE = re.compile(
     r"主体责任|主要负责人|第一责任人|组织领导|加强领导|组织实施|总体情况|基本情况|整改工作开展|整改工作总体|整改工作推进情况|工作开展情况|整改工作情况$"
@@ -153,7 +155,7 @@ class RawIssue:
     number: str
     lines: list[Line]
     section_status: str | None
-    title_from_heading: bool = True
+    section_heading: str = ""  # the status heading the issue sits under (its status evidence)
 
 
 @dataclass
@@ -267,9 +269,10 @@ def parse_body(sections: list[Section]) -> BodyResult:
     seen_cats: set[tuple[str, str]] = set()
     for sec in issue_secs:
         status = sec.status
+        status_heading = sec.heading.disp if sec.status and sec.heading else ""
         category = None
         if issue_level == "L1":
-            res.issues.append(RawIssue(sec.heading, None, str(sec.heading.num), [sec.heading] + sec.lines, status))
+            res.issues.append(RawIssue(sec.heading, None, str(sec.heading.num), [sec.heading] + sec.lines, status, status_heading))
             continue
         if l1_cats and sec.kind == "issues" and sec.heading is not None:
             category = (sec.heading.num_text, sec.title.rstrip("。:："))
@@ -284,7 +287,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
         for pos, ln in enumerate(sec.lines):
             st = _is_status_heading(ln) if ln.kind in ("L1", "L2") or (not ln.kind and len(ln.match) <= 24) else None
             if st:
-                status, current, in_cat = st, None, 0
+                status, status_heading, current, in_cat = st, ln.disp, None, 0
                 continue
             if cat_level and ln.kind == cat_level and ln.num in (last_cat + 1, last_cat + 2):
                 if current is None and pending:
@@ -318,7 +321,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
                     if current is None and pending:
                         _place_pending(res, pending, category)
                     pending = []
-                    current = RawIssue(ln, category, str(ln.num), [ln], status)
+                    current = RawIssue(ln, category, str(ln.num), [ln], status, status_heading)
                     res.issues.append(current)
                     last_issue = ln.num
                     in_cat += 1
