@@ -176,3 +176,10 @@ def test_a_page_saved_by_word_as_filtered_html_keeps_its_list_numbers():
 </div></body></html>"""
     result = extract_text(page.encode("gbk"), "通报.htm")
     assert result.text.split("\n") == ["关于巡察整改进展情况的通报", "一、党委履行主体责任情况", "院党委坚决扛起巡察整改政治责任，整改落实情况：已完成整改。"]
+
+
+def test_hidden_elements_are_left_out():
+    page = """<html><body><div class="content"><p>一、巡察整改情况</p>
+    <p style="display: none">澳门赌场在线开户</p><div hidden>隐藏内容</div>
+    <p>1.学习不深入。整改落实情况：已完成整改。</p></div></body></html>"""
+    assert extract_text(page.encode(), "a.html").text == "一、巡察整改情况\n1.学习不深入。整改落实情况：已完成整改。"

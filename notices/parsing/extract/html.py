@@ -60,6 +60,7 @@ _CELL_TAGS = frozenset(("td", "th"))
 _TITLE_WORDS_RE = re.compile(r"通报|公布|公告|情况|整改|巡察|巡视")
 # Word's HTML puts its list label in a span followed by &nbsp; padding: 「一、&nbsp;党委…」.
 _LIST_LABEL_GAP_RE = re.compile(r"^([（(]?[一二三四五六七八九十百\d]{1,4}[、.．)）])\s+(?=\S)")
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS_RE = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 # Descend into a child while it holds at least this share of its parent's text.
@@ -180,7 +181,9 @@ def _drop_noise(body) -> None:
             noisy = role in ("navigation", "banner", "contentinfo", "search", "complementary") or bool(
                 names.strip() and _NOISE_RE.search(names)
             )
-            if noisy and han < total * 0.3:
+            if _HIDDEN_RE.search(attrs.get("style", "") or "") or "hidden" in attrs:
+                dropped.append(child)  # not shown to readers (and a favourite of SEO spam)
+            elif noisy and han < total * 0.3:
                 dropped.append(child)
             elif child.name in ("ul", "ol", "div", "table", "p", "dl") and 0 < han < total * 0.3 and linked >= han * 0.6:
                 # Link lists (上一篇/下一篇, related articles) are mostly anchor text.
