@@ -35,6 +35,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request):
         if not can_upload(request.user):
             raise PermissionDenied("无权上传整改通报")
+        request.data  # parse the body first: only then has the upload handler recorded what it dropped
         oversized = getattr(request._request, "oversized_uploads", [])
         if oversized:  # dropped by the upload handler while streaming; never stored
             raise ValidationError({"file": [services.too_large_message(name) for name in oversized]})
