@@ -84,3 +84,8 @@ def test_immediate_items_only_counted_in_the_summary():
 
 def test_no_immediate_items_when_none_are_mentioned():
     assert parse_text(notice(standard_body())).immediate_items == []
+
+
+def test_more_ways_of_declaring_counts():
+    d = declared_counts("巡察组反馈问题3大类14项,目前已整改到位12项,2个问题正在持续整改。")
+    assert (d.categories, d.issues, d.completed, d.in_progress) == (3, 14, 12, 2)

@@ -124,3 +124,10 @@ def test_five_hundred_issues_are_all_found():
     body = standard_body(5, 100)
     p = parse_text(notice(body))
     assert len(p.issues) == 500 and p.issues[-1].number == "500" and p.issues[-1].category == "五"
+
+
+def test_a_semicolon_does_not_end_a_title_and_only_known_labels_cut_it():
+    body = ("二、巡察反馈问题整改落实情况\n1.学习不深入；制度不健全。整改情况：已完成整改。\n"
+            "2.巡察整改工作推进不力:存在拖延现象。整改情况：已完成整改。\n3.作风不实整改情况：正在整改。\n")
+    p = parse_text(notice(body))
+    assert [i.title for i in p.issues] == ["学习不深入；制度不健全", "巡察整改工作推进不力:存在拖延现象", "作风不实"]

@@ -25,16 +25,18 @@ from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-9"
+PARSER_VERSION = "2026.11.22-10"
 
 logger = logging.getLogger(__name__)
 
 _NOTICE_RE = re.compile(r"巡[察视]")
 _TITLE_STOP_RE = re.compile(r"^(?:根据|按照|依据|为|近日|今年|[12]\d{3}年|\d{1,2}月)")
 _DOC_NUMBER_RE = re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*\d{1,4}\s*号$")
-_TERMINAL_IN_RE = re.compile(r"[。!?;]")
+_TERMINAL_IN_RE = re.compile(r"[。!?]")
 _PROBLEM_LABEL_RE = re.compile(r"(?:存在的?|反馈的?|巡[察视]反馈的?|主要)?问题(?:描述|表现|内容)?\s*:\s*")
-_CUT_LABEL_RE = re.compile(r"(?:整改|落实|进展|完成)[\u4e00-\u9fff]{0,6}:")
+_CUT_LABEL_RE = re.compile(
+    r"(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|举措|时限|期限|状态)(?:及成效|及结果|和成效)?:"
+)
 
 
 def parse_text(text: str) -> ParsedNotice:

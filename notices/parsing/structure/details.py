@@ -233,8 +233,11 @@ def dated_actions(match: str, display: str, context: dt.date | None) -> list[Dat
 
 # -------------------------------------------------------- declared counts
 _N = r"(\d{1,4}|[一二两三四五六七八九十百]{1,5})"
+_CAT_ISSUES_AFTER_RE = re.compile(
+    r"问题(?:共|共计)?\s*" + _N + r"\s*(?:个)?(?:大方面|方面|大类|类)\s*(?:共)?\s*" + _N + r"\s*(?:个|项|条)"
+)
 _CAT_ISSUES_RE = re.compile(
-    _N + r"\s*(?:个)?(?:大方面|方面|大项|大类|类|项|部分|个领域)(?:的|,|、|共|合计)?(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题"
+    _N + r"\s*(?:个)?(?:大方面|方面|大项|大类|类|项|部分|个领域)(?:的|、|共|合计)?(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题"
 )
 _ISSUES_RE = re.compile(
     r"(?:反馈|指出|提出|发现|移交|交办|梳理出?)[^。;,]{0,12}?(?:问题|意见)?(?:共|共计|合计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题(?!已|正在|均|全部)"
@@ -246,7 +249,7 @@ _DONE_COUNT_RE = re.compile(
     r"|(?:已经?|其中)(?:完成|整改)(?:了)?(?:问题)?\s*" + _N + r"\s*(?:个|项|条)"
 )
 _PROGRESS_COUNT_RE = re.compile(
-    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:整改|推进|落实)(?:中)?"
+    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:持续|积极|加紧|有序)?(?:整改|推进|落实)(?:中)?"
     r"|(?:正在整改|整改中|持续推进|基本完成|正在推进)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
     r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
 )
@@ -262,7 +265,8 @@ def declared_counts(text: str) -> DeclaredCounts:
     categories = issues = completed = in_progress = None
     for sent in _clauses_without(text, "立行立改"):
         if issues is None:
-            m = _CAT_ISSUES_RE.search(sent)
+            found = [m for m in (_CAT_ISSUES_RE.search(sent), _CAT_ISSUES_AFTER_RE.search(sent)) if m]
+            m = min(found, key=lambda x: x.start()) if found else None
             if m:
                 categories, issues = to_int(m.group(1)), to_int(m.group(2))
             else:
