@@ -89,3 +89,11 @@ def test_a_page_declaring_gb2312_but_written_in_utf8_is_decoded_as_utf8_with_a_w
     assert result.text == "关于巡察整改进展情况的通报，整改落实情况：已完成整改。"
     assert result.encoding == "utf-8"
     assert result.warnings
+
+
+def test_a_utf16_file_cut_to_an_odd_length_is_kept_with_a_warning():
+    raw = b"\xff\xfe" + (NOTICE * 3).encode("utf-16-le")
+    result = extract_text(raw[:-1], "a.txt")
+    assert result.encoding == "utf-16-le"
+    assert result.text.startswith(NOTICE * 2)
+    assert result.warnings

@@ -52,9 +52,18 @@ def decode_text(data: bytes, *, declared: str | None = None) -> tuple[str, str, 
 
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            label = encoding + "-sig" if encoding == "utf-8" else encoding
+            body = data[len(bom) :]
             try:
-                return data[len(bom) :].decode(encoding), encoding + "-sig" if encoding == "utf-8" else encoding, []
+                return body.decode(encoding), label, []
             except UnicodeDecodeError:
+                # A few bad units (a file cut mid-character) are damage, not a wrong BOM.
+                lenient = body.decode(encoding, errors="replace")
+                bad = lenient.count("\ufffd")
+                if bad <= 8 and bad * 200 <= len(lenient):
+                    return lenient, label, [
+                        f"文件按{_label(encoding)}读取，但有{bad}处字节无效（已替换为“\ufffd”），文件可能不完整或已损坏，请核对"
+                    ]
                 raise NoticeFileError(
                     f"文件开头标明为{_label(encoding)}编码，但内容无法按此编码读取（文件可能已损坏），请重新保存为UTF-8文本后上传",
                     code="encoding",
