@@ -6,6 +6,7 @@ question with the same rows.  Querysets come in already limited to what
 the user may see (``visible_to``); filters only narrow them.
 """
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
 from . import themes
@@ -19,6 +20,12 @@ class StableOrderingFilter(filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+def _yes_no(label, method):
+    # 「全部／是／否」 rather than NullBooleanSelect's 「未知」, which reads as a data state.
+    return filters.BooleanFilter(method=method, label=label, widget=forms.Select(
+        choices=[("", "全部"), ("true", "是"), ("false", "否")]))
 
 
 def _visible_institutions(request):
@@ -99,16 +106,16 @@ class InspectionFilter(filters.FilterSet):
 class FeedbackIssueFilter(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="关键词")
     institution = filters.ModelChoiceFilter(field_name="inspection__institution", queryset=_visible_institutions,
-                                            label="单位")
+                                            label="单位", empty_label="全部单位")
     inspection = filters.NumberFilter(field_name="inspection_id", label="巡察")
     category = filters.NumberFilter(field_name="category_id", label="问题类别")
-    status = filters.ChoiceFilter(choices=RectificationStatus.choices, label="通报所称状态")
-    verification = filters.ChoiceFilter(choices=Verification.choices, label="核查状态")
-    verified = filters.BooleanFilter(method="filter_verified", label="已核查销号")
-    open = filters.BooleanFilter(method="filter_open", label="未完成")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="已逾期")
-    due_soon = filters.BooleanFilter(method="filter_due_soon", label="20日内到期")
-    theme = filters.ChoiceFilter(choices=themes.CHOICES, method="filter_theme", label="问题主题")
+    status = filters.ChoiceFilter(choices=RectificationStatus.choices, label="通报所称状态", empty_label="全部")
+    verification = filters.ChoiceFilter(choices=Verification.choices, label="核查状态", empty_label="全部")
+    verified = _yes_no("已核查销号", "filter_verified")
+    open = _yes_no("未完成", "filter_open")
+    overdue = _yes_no("已逾期", "filter_overdue")
+    due_soon = _yes_no("20日内到期", "filter_due_soon")
+    theme = filters.ChoiceFilter(choices=themes.CHOICES, method="filter_theme", label="问题主题", empty_label="全部主题")
     due_on = filters.DateFromToRangeFilter(label="整改时限")
     feedback_on = filters.DateFromToRangeFilter(field_name="inspection__feedback_on", label="反馈日期")
     updated = filters.DateFromToRangeFilter(field_name="updated_at__date", label="更新日期")
@@ -122,7 +129,7 @@ class FeedbackIssueFilter(filters.FilterSet):
         ),
         field_labels={"institution": "单位", "due_on": "整改时限", "order": "序号", "updated": "更新时间",
                       "status": "状态"},
-        label="排序",
+        label="排序", empty_label="默认（按单位、序号）",
     )
 
     class Meta:

@@ -89,9 +89,13 @@ def test_institution_page_shows_header_evidence_deadlines_history_and_original_f
 def test_parsed_text_is_escaped_on_every_page(login, staff, progress, hospital_a):
     issue = progress["a"]["overdue_insurance"]
     issue.status_evidence = "<script>alert(1)</script>"
+    issue.text = "<img src=x onerror=alert(2)>"
     issue.save()
-    html = login(staff).get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
+    client = login(staff)
+    html = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    detail = client.get(reverse("tracking:issue", args=[issue.pk])).content.decode()
+    assert "<img src=x" not in detail and "&lt;img src=x onerror=alert(2)&gt;" in detail
 
 
 def test_issue_list_filters_by_theme_and_overdue(login, staff, progress):
