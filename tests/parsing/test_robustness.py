@@ -69,3 +69,9 @@ def test_control_characters_and_a_lone_traditional_character_do_not_break_the_pa
     # found by hypothesis: t2s dropped the NUL and left an empty line behind
     assert _parse("個\r\x00").issues == []
     assert _parse("\x00\x01二、巡察反馈问題\x7f\n1.學習不深入。整改情況：已完成整改。").to_dict()
+
+
+def test_a_section_without_numbered_items_does_not_treat_plain_lines_as_issues():
+    # found by hypothesis: with no issue level, unnumbered lines matched "no kind"
+    parsed = _parse("一、整改情况：\n市委第三巡察组")
+    assert parsed.issues == []

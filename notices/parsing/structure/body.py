@@ -301,7 +301,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
                     res.categories.append(RawCategory(*category))
                 current, in_cat = None, 0
                 continue
-            if ln.kind == issue_level:
+            if issue_level and ln.kind == issue_level:
                 ok = ln.num == last_issue + 1 or (in_cat == 0 and (ln.num == 1 or ln.num <= last_issue + 3)) \
                     or ln.num == last_issue + 2
                 if ok and current is not None and sub_last and ln.num == sub_last + 1:
