@@ -116,3 +116,12 @@ def test_pages_carry_no_inline_scripts_or_styles(login, staff, progress, hospita
         html = client.get(url).content.decode()
         assert "style=" not in html and "<style" not in html, url
         assert "<script>" not in html and "onclick" not in html, url
+
+
+def test_institution_page_reached_from_a_theme_shows_only_that_themes_issues(login, staff, progress, hospital_a):
+    client = login(staff)
+    html = client.get(reverse("tracking:institution", args=[hospital_a.pk]), {"theme": "medical_insurance"}).content.decode()
+    assert "加强医保基金使用管理" in html and "规范医保收费行为" in html
+    assert "加强基层党组织建设" not in html and "显示全部问题" in html
+    everything = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
+    assert "加强基层党组织建设" in everything

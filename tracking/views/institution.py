@@ -1,16 +1,21 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from .. import selectors
+from .. import selectors, themes
 from ..models import Institution, RectificationStatus
 from .access import ProgressAccessMixin
 
 
-def _by_category(inspection):
-    """[(category or None, [issues])] in the notice's order; issues without a category come last."""
+def _by_category(inspection, theme=None):
+    """[(category or None, [issues])] in the notice's order; issues without a category come last.
+
+    With ``theme``, only that theme's issues, by the same rule as the overview's counts.
+    """
     groups = {category.pk: (category, []) for category in inspection.categories.all()}
     loose = []
     for issue in inspection.issues.all():
+        if theme and theme not in themes.themes_of(issue.title, issue.text):
+            continue
         groups.get(issue.category_id, (None, loose))[1].append(issue)
     result = [group for group in groups.values() if group[1]]
     return result + ([(None, loose)] if loose else [])
@@ -41,13 +46,14 @@ class InstitutionView(ProgressAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         institution = get_object_or_404(Institution.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        theme = themes.BY_KEY.get(self.request.GET.get("theme", ""))
         inspections = []
         for inspection in selectors.institution_inspections(institution):
             found = _found_counts(inspection)
             declared = _declared(inspection)
             inspections.append({
                 "inspection": inspection,
-                "groups": _by_category(inspection),
+                "groups": _by_category(inspection, theme),
                 "notices": list(inspection.notices.all()),
                 "found": found,
                 "declared": declared,
@@ -56,6 +62,7 @@ class InstitutionView(ProgressAccessMixin, TemplateView):
             })
         return super().get_context_data(
             institution=institution,
+            theme=theme,
             inspections=inspections,
             loose_notices=list(selectors.institution_notices_without_inspection(institution)),
             **kwargs,
