@@ -45,9 +45,9 @@ class IssueDetailView(ProgressAccessMixin, TemplateView):
             "inspection__institution", "category", "last_notice", "verified_by"
         ).prefetch_related(*selectors.issue_detail_prefetches())
         issue = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        initial = {"expected": issue.verification, "next": self.request.GET.get("next", "")}
-        return super().get_context_data(issue=issue, form=kwargs.pop("form", None) or VerificationForm(initial=initial),
-                                        **kwargs)
+        # ``expected`` carries the state shown on this page, so acting on a stale page fails (see services).
+        form = VerificationForm(initial={"expected": issue.verification, "next": self.request.GET.get("next", "")})
+        return super().get_context_data(issue=issue, form=form, **kwargs)
 
 
 class _ChangeVerificationView(ReviewerRequiredMixin, View):
