@@ -96,3 +96,27 @@ def test_unnumbered_status_headings_inside_a_category():
     p = parse_text(notice(body))
     assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "completed"), ("3", "in_progress")]
     assert "已完成整改的问题" not in p.issues[0].text + p.issues[1].text
+
+
+def _ledger(sep: str, pipes: bool) -> str:
+    def row(*cells):
+        return ("| " + " | ".join(cells) + " |") if pipes else sep.join(cells)
+    rows = [row("序号", "反馈问题", "整改措施", "整改进展")]
+    if pipes:
+        rows.append(row("---", "---", "---", "---"))
+    rows += [row("（一）", "贯彻落实决策部署方面", "", ""),
+             row("1", "落实分级诊疗制度不到位", "建立医联体", "已完成整改"),
+             row("2", "专科能力建设不足", "新建种植中心", "正在整改，计划2026年6月底前完成"),
+             row("（二）", "全面从严治党方面", "", ""),
+             row("3", "合同审查把关不严", "修订合同管理办法", "已完成整改")]
+    return "二、巡察反馈问题整改情况\n" + "\n".join(rows) + "\n"
+
+
+def test_ledger_tables_in_markdown_or_tab_separated_rows():
+    for body in (_ledger("", True), _ledger("\t", False)):
+        p = parse_text(notice(body))
+        assert [(c.number, c.title) for c in p.categories] == [("一", "贯彻落实决策部署方面"), ("二", "全面从严治党方面")]
+        assert [(i.category, i.number, i.title, i.status) for i in p.issues] == [
+            ("一", "1", "落实分级诊疗制度不到位", "completed"), ("一", "2", "专科能力建设不足", "in_progress"),
+            ("二", "3", "合同审查把关不严", "completed")]
+        assert [(s.label, s.text) for s in p.issues[0].sections] == [("整改措施", "建立医联体。"), ("整改进展", "已完成整改。")]

@@ -62,7 +62,7 @@ CLOSING_START_RE = re.compile(
 )
 SIGNATURE_RE = re.compile(r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}(?:委员会|党委|党总支|总支部?|支部|党组)(?:文件)?$")
 
-_HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|问题|事项|计划|打算|举措|措施|安排|文件|委员会|党委|党组)$")
+_HEADING_END_RE = re.compile(r"(?:通报|公告|公示|报告|情况|方面|问题|事项|计划|打算|举措|措施|安排|工作|文件|委员会|党委|党组)$")
 _TERMINAL_IN_RE = re.compile(r"[。！？；!?;]")
 _TERMINAL = set("。！？；:!?;…")
 _CLOSERS = "”’\"')）】]》"
@@ -148,14 +148,74 @@ class Document:
         return "\n".join(self.display)
 
 
+# ------------------------------------------------------------------ tables
+_SEPARATOR_CELL_RE = re.compile(r"^:?-{2,}:?$")
+_HEADER_WORD_RE = re.compile(r"序号|编号|问题|措施|情况|进展|进度|时限|期限|责任|成效|状态|结果|备注|类别|方面")
+_NUMBER_CELL_RE = re.compile(r"^(?:(\d{1,3})[.、．]?|([（(][一二三四五六七八九十]{1,3}[)）])|([一二三四五六七八九十]{1,3})[、.]?)$")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row: 「| a | b |」 (markdown) or tab-separated (Word, web pages)."""
+    s = line.strip()
+    if len(s) > 2 and s.startswith("|") and s.endswith("|"):
+        return [c.strip() for c in s[1:-1].split("|")]
+    if "\t" in s:
+        cells = [c.strip() for c in s.split("\t")]
+        if sum(1 for c in cells if c) >= 2:
+            return cells
+    return None
+
+
+def _table_row(cells: list[str], header: list[str] | None) -> str:
+    """One row as a line the parser reads like running text: 「1.问题。整改措施：…。整改进展：已完成整改。」"""
+    filled = [(k, c.rstrip("。；;")) for k, c in enumerate(cells) if c]
+    if not filled:
+        return ""
+    k0, first = filled[0]
+    m = _NUMBER_CELL_RE.match(first)
+    if not m or len(filled) == 1:
+        return "，".join(c for _, c in filled)
+    marker = f"{m.group(1)}." if m.group(1) else (m.group(2) or f"（{m.group(3)}）")
+    rest = filled[1:]
+    parts = [rest[0][1] + ("。" if len(rest) > 1 else "")]
+    for k, c in rest[1:]:
+        label = header[k] if header and k < len(header) and header[k] and not _NUMBER_CELL_RE.match(header[k]) else ""
+        parts.append(f"{label}：{c}。" if label else f"{c}。")
+    return marker + "".join(parts)
+
+
+def _untable(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in lines:
+        cells = _cells(line)
+        if cells is None:
+            header = None
+            out.append(line)
+            continue
+        if all(_SEPARATOR_CELL_RE.match(c) for c in cells if c):
+            continue
+        words = [c for c in cells if c]
+        if all(len(c) <= 10 and not re.search(r"\d", c) for c in words) and sum(1 for c in words if _HEADER_WORD_RE.search(c)) >= 2:
+            header = cells
+            continue
+        row = _table_row(cells, header)
+        if row:
+            out.append(row)
+    return out
+
+
 def _raw_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     text = _MARKUP_RE.sub("", text)
     lines = []
-    for line in text.split("\n"):
-        line = line.strip()
+    raw = text.split("\n")
+    if "|" in text or "\t" in text:
+        raw = _untable(raw)
+    for line in raw:
+        line = line.replace("\t", " ").strip()
         if " " in line:
             line = _INNER_SPACE_RE.sub("", line)
         if line and (len(line) > 24 or not _PAGE_RE.match(line)):
