@@ -120,3 +120,19 @@ def test_ledger_tables_in_markdown_or_tab_separated_rows():
             ("一", "1", "落实分级诊疗制度不到位", "completed"), ("一", "2", "专科能力建设不足", "in_progress"),
             ("二", "3", "合同审查把关不严", "completed")]
         assert [(s.label, s.text) for s in p.issues[0].sections] == [("整改措施", "建立医联体。"), ("整改进展", "已完成整改。")]
+
+
+def test_an_unnumbered_inspection_team_and_a_phone_with_a_space():
+    intro = "根据市委统一部署，2024年3月11日至5月10日，市委巡察组对某某市人民医院进行了巡察。6月20日反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), intro=intro, closing="欢迎监督。联系电话：0763 3126147。"))
+    assert p.inspection_group == "市委巡察组"
+    assert p.contacts.phones == ["0763 3126147"]
+
+
+def test_a_top_level_section_without_issues_is_not_a_category():
+    body = ("二、关于党的建设方面的问题\n1.学习不深入。整改情况：已完成整改。\n"
+            "三、关于作风建设方面的问题\n2.作风不实。整改情况：正在整改。\n"
+            "四、巡察移交问题线索办理情况\n巡察组移交问题线索2件，已全部办结。\n")
+    p = parse_text(notice(body, next_steps="五、下一步工作打算\n持续抓好整改。\n"))
+    assert [(c.number, c.title) for c in p.categories] == [("二", "关于党的建设方面的问题"), ("三", "关于作风建设方面的问题")]
+    assert [(i.category, i.number) for i in p.issues] == [("二", "1"), ("三", "2")]

@@ -275,10 +275,8 @@ def parse_body(sections: list[Section]) -> BodyResult:
             res.issues.append(RawIssue(sec.heading, None, str(sec.heading.num), [sec.heading] + sec.lines, status, status_heading))
             continue
         if l1_cats and sec.kind == "issues" and sec.heading is not None:
+            # listed once it holds an issue: 「三、巡察移交问题线索办理情况」 is no category
             category = (sec.heading.num_text, sec.title.rstrip("。:："))
-            if category not in seen_cats:
-                seen_cats.add(category)
-                res.categories.append(RawCategory(*category))
         last_cat = 0
         in_cat = 0
         current: RawIssue | None = None
@@ -321,6 +319,9 @@ def parse_body(sections: list[Section]) -> BodyResult:
                     if current is None and pending:
                         _place_pending(res, pending, category)
                     pending = []
+                    if category is not None and category not in seen_cats:
+                        seen_cats.add(category)
+                        res.categories.append(RawCategory(*category))
                     current = RawIssue(ln, category, str(ln.num), [ln], status, status_heading)
                     res.issues.append(current)
                     last_issue = ln.num

@@ -38,7 +38,7 @@ _GENERIC = {"我院", "本院", "医院", "院", "该院", "中心", "我中心"
 _ADMIN = "省市县区旗州盟"
 _PLACE_RE = re.compile(rf"[\u4e00-\u9fff]{{2,5}}?[{_ADMIN}]")
 
-PHONE_RE = re.compile(r"(?<![\d.-])(?:\(0\d{2,3}\)\s*|0\d{2,3}[-—]?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
+PHONE_RE = re.compile(r"(?<![\d.-])(?:\(0\d{2,3}\)\s*|0\d{2,3}[-—\s]?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 ADDRESS_RE = re.compile(
     r"(?:邮政地址|通信地址|通讯地址|邮寄地址|来信地址|联系地址|信件地址|邮政信箱|来信请寄|地址)\s*[:为]?\s*(?P<a>[^;。\n]{4,80})"
@@ -157,8 +157,12 @@ def find_round(match: str, display: str) -> str | None:
     return display[m.start():m.end()] if m else None
 
 
+_UNNUMBERED_GROUP_RE = re.compile(rf"{_BODY}巡[察视]组")
+
+
 def find_group(match: str, display: str) -> str | None:
-    m = GROUP_RE.search(match)
+    """「市委第三巡察组」; failing that an unnumbered 「市委巡察组」 as printed."""
+    m = GROUP_RE.search(match) or _UNNUMBERED_GROUP_RE.search(match)
     return display[m.start():m.end()] if m else None
 
 
