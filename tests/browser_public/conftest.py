@@ -14,11 +14,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium is not at {CHROMIUM} (apt-get install chromium; CI installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Once Playwright's loop runs, Django hands this thread new context-local
+    # connections without the snapshot serialized_rollback restores the role
+    # groups from after each flush; carry it over (as tests/browser does).
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    with sync_playwright() as p:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()

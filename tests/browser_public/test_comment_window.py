@@ -7,7 +7,8 @@ import pytest
 from disclosure.models import PublicComment
 from tests.disclosure.factories import END, make_notice
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the role groups come from a data migration that the flush after this test would erase.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
