@@ -28,3 +28,35 @@ def can_upload(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(UPLOAD_PERMISSION)) and (
         is_reviewer(user) or clerk_institution_id(user) is not None
     )
+
+# What each role may do in the admin and the API, as (app_label, codename).
+ROLE_PERMISSIONS = {
+    STAFF_GROUP: [
+        ("tracking", "review_progress"), ("notices", "upload_notice"), ("notices", "reparse_notice"),
+        ("notices", "view_notice"), ("notices", "change_notice"),
+        ("tracking", "view_institution"), ("tracking", "change_institution"), ("tracking", "add_institution"),
+        ("tracking", "view_institutionmember"), ("tracking", "add_institutionmember"),
+        ("tracking", "change_institutionmember"), ("tracking", "view_inspection"), ("tracking", "change_inspection"),
+        ("tracking", "view_issuecategory"), ("tracking", "view_feedbackissue"), ("tracking", "change_feedbackissue"),
+        ("tracking", "view_issuestatement"), ("tracking", "view_measure"), ("tracking", "view_issuesection"),
+        ("tracking", "view_issueaction"), ("tracking", "view_immediateitem"), ("tracking", "view_statuschange"),
+    ],
+    CLERK_GROUP: [("notices", "upload_notice")],
+}
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """Create the role groups with their permissions if they are missing.
+
+    Connected to ``post_migrate``: a database flush (as transactional tests
+    do) also emits it, so the roles come back with the permissions instead of
+    vanishing with the data migration's rows.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for name, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
+        )
+        group.permissions.add(*[p for p in perms if (p.content_type.app_label, p.codename) in set(wanted)])

@@ -44,3 +44,16 @@ def test_open_issues_exclude_claimed_completed_unless_reopened(hospital_a):
     verified = make(status="in_progress", verification="verified")
     assert set(FeedbackIssue.objects.open()) == {working, reopened}
     assert done not in FeedbackIssue.objects.open() and verified not in FeedbackIssue.objects.open()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_groups_survive_a_database_flush():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from tracking.roles import CLERK_GROUP, STAFF_GROUP
+
+    call_command("flush", "--noinput", verbosity=0)
+    staff_group = Group.objects.get(name=STAFF_GROUP)
+    assert staff_group.permissions.filter(codename="review_progress").exists()
+    assert Group.objects.get(name=CLERK_GROUP).permissions.filter(codename="upload_notice").exists()
