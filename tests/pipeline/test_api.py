@@ -95,3 +95,17 @@ def test_the_schema_documents_the_upload(login, staff):
     schema = login(staff).get("/api/schema/", {"format": "json"}).json()
     post = schema["paths"]["/api/notices/"]["post"]
     assert "202" in post["responses"] and "multipart/form-data" in post["requestBody"]["content"]
+
+
+def test_withdrawn_notices_are_found_with_the_withdrawn_filter(fake_parser, upload, login, staff, hospital_a_clerk):
+    from notices.services import notice_withdraw
+
+    fake_parser.results["keep.txt"] = notice([issue(1, "理论学习不深入")])
+    fake_parser.results["gone.txt"] = notice([issue(2, "财务管理不规范")])
+    upload(hospital_a_clerk, "keep.txt")
+    notice_withdraw(notice=upload(hospital_a_clerk, "gone.txt"), withdrawn_by=staff)
+    client = login(staff)
+    names = lambda **q: [n["original_name"] for n in client.get("/api/notices/", q).json()["results"]]  # noqa: E731
+    assert names(withdrawn="true") == ["gone.txt"]
+    assert names(withdrawn="false") == ["keep.txt"]
+    assert sorted(names()) == ["gone.txt", "keep.txt"]

@@ -4,12 +4,14 @@ Idempotent: accounts are reused (their passwords reset to the printed
 development ones) and the sha256 dedupe makes a second import harmless.
 Refuses to run in production.
 """
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
+from notices.models import ParseState
 from notices.selectors import notice_summary
 from notices.services import notice_create
 from tracking.models import InstitutionMember
@@ -26,8 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--notices", type=Path, default=DEFAULT_NOTICES, help="示例通报目录")
+        parser.add_argument("--wait", type=float, default=180, help="有独立 worker 时等待每份通报解析完成的秒数")
 
-    def handle(self, *args, notices: Path, **options):
+    def handle(self, *args, notices: Path, wait: float, **options):
         if settings.PRODUCTION:
             raise CommandError("setup_demo 只用于开发环境，RECTIFY_PRODUCTION=1 时拒绝执行")
         staff = _account(STAFF_USERNAME, STAFF_PASSWORD, STAFF_GROUP, is_staff=True)
@@ -38,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"未找到示例通报：{notices}"))
         for index, path in enumerate(paths, start=1):
             notice, created = notice_create(data=path.read_bytes(), filename=path.name, uploaded_by=staff)
-            notice.refresh_from_db()
+            notice = _finished(notice, wait)
             self.stdout.write(f"\n{path.name}：{'已导入' if created else '此前已导入'}，{notice.get_state_display()}")
             self._summary(notice)
             if notice.institution_id:
@@ -58,6 +61,16 @@ class Command(BaseCommand):
         self.stdout.write(f"  问题 {summary['issues']} 个：{counts}")
         for warning in summary["warnings"]:
             self.stdout.write(f"  提示：{warning['message']}")
+
+
+def _finished(notice, wait: float):
+    """With a real worker (REDIS_URL set) the parse runs elsewhere: wait for it, so clerks can be bound."""
+    deadline = time.monotonic() + wait
+    notice.refresh_from_db()
+    while notice.state in (ParseState.QUEUED, ParseState.PARSING) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        notice.refresh_from_db()
+    return notice
 
 
 def _account(username, password, group_name, *, is_staff=False) -> User:
