@@ -70,6 +70,8 @@ def notice_detail(request, pk):
         "notice": notice,
         "summary": notice_summary(notice),
         "institution_url": _institution_url(notice.institution_id),
+        "statements": notice.statements.select_related("issue").order_by("order"),
+        "issue_url_base": _issue_url_base(),
         "can_reparse": rules.can_reparse(request.user, notice),
         "can_withdraw": rules.can_withdraw(request.user, notice) and not rules.is_public(notice),
     })
@@ -135,4 +137,12 @@ def _institution_url(institution_id):
     try:
         return reverse("tracking:institution", kwargs={"pk": institution_id})
     except NoReverseMatch:  # the progress pages are another app's; link only once they exist
+        return None
+
+
+def _issue_url_base():
+    """``/progress/issues/`` when the progress pages have an issue page, to link each issue to it."""
+    try:
+        return reverse("tracking:issue", kwargs={"pk": 0}).removesuffix("0/")
+    except NoReverseMatch:
         return None

@@ -109,3 +109,14 @@ def test_withdrawn_notices_are_found_with_the_withdrawn_filter(fake_parser, uplo
     assert names(withdrawn="true") == ["gone.txt"]
     assert names(withdrawn="false") == ["keep.txt"]
     assert sorted(names()) == ["gone.txt", "keep.txt"]
+
+
+def test_a_file_another_hospital_already_uploaded_is_not_shown_to_a_clerk(fake_parser, login, hospital_a_clerk,
+                                                                          hospital_b_clerk):
+    fake_parser.results["a.txt"] = notice([issue(1, "理论学习不深入")])
+    _post(login(hospital_a_clerk), "a.txt", b"shared bytes")
+    response = _post(login(hospital_b_clerk), "a.txt", b"shared bytes")
+    assert response.status_code == 400
+    assert "已由其他单位上传" in response.json()["file"][0]
+    assert "id" not in response.json()
+    assert Notice.objects.count() == 1

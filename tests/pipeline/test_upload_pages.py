@@ -112,6 +112,9 @@ def test_the_notice_page_and_status_json_show_the_summary(fake_parser, upload, l
         "completed": 1, "in_progress": 1, "long_term": 0, "not_stated": 1}
     page = client.get(f"/notices/{mine.pk}/").content.decode()
     assert "清远市中医院 · 市委第五巡察组" in page
+    assert f'href="/progress/institutions/{mine.institution_id}/"' in page
+    first_issue = mine.statements.get(number="1").issue_id
+    assert f'href="/progress/issues/{first_issue}/"' in page
     assert "与上传所属单位「清远市中医院」不一致" in page
     assert "已完成整改 1" in page
 
@@ -157,3 +160,10 @@ def test_parsed_text_is_escaped_on_the_page(fake_parser, upload, login, hospital
     mine = upload(hospital_a_clerk, "a.txt")
     page = login(hospital_a_clerk).get(f"/notices/{mine.pk}/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_issue_titles_from_the_notice_are_escaped(fake_parser, upload, login, hospital_a_clerk):
+    fake_parser.results["a.txt"] = notice([issue(1, "<img src=x onerror=alert(1)>收费不规范")])
+    mine = upload(hospital_a_clerk, "a.txt")
+    page = login(hospital_a_clerk).get(f"/notices/{mine.pk}/").content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;收费不规范" in page
