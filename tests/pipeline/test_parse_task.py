@@ -146,3 +146,22 @@ def test_when_transient_retries_run_out_the_notice_fails_visibly_instead_of_hang
     stuck = upload(hospital_a_clerk, "n.txt")
     assert len(calls) == parse_notice.max_retries + 1
     assert (stuck.state, stuck.error, stuck.error_code) == ("failed", TRANSIENT_FAILURE, "transient")
+
+
+def test_an_upload_while_the_broker_is_down_is_kept_and_picked_up_by_the_sweep(
+        fake_parser, upload, hospital_a_clerk, monkeypatch):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    def broker_down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to redis:6379. Connection refused.")
+
+    fake_parser.results["n.txt"] = notice([issue(1, "理论学习不深入")])
+    with monkeypatch.context() as patched:
+        patched.setattr(parse_notice, "delay", broker_down)
+        kept = upload(hospital_a_clerk, "n.txt")
+    assert kept.state == "queued" and kept.file.storage.exists(kept.file.name)
+
+    Notice.objects.filter(pk=kept.pk).update(state_changed_at=timezone.now() - dt.timedelta(minutes=10))
+    assert sweep_stale_notices.apply().get() == 1
+    kept.refresh_from_db()
+    assert kept.state == "parsed"
