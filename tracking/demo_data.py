@@ -305,3 +305,44 @@ def render_notice(institution: InstitutionPlan, inspection: InspectionPlan, inde
         date_text(notice.published_on),
     ]
     return "\n".join(lines) + "\n"
+
+
+def parse_result(institution: InstitutionPlan, inspection: InspectionPlan, index: int) -> dict:
+    """What ``ParsedNotice.to_dict()`` holds for this notice, built from the plan (same keys and sizes).
+
+    Real parsed notices carry it in ``Notice.parse_result`` (2–3× the text);
+    a generated row without it would make every query that loads notices look
+    cheaper than it is.
+    """
+    notice = inspection.notices[index]
+    issues = []
+    for order, issue in enumerate(inspection.issues):
+        status = issue.statuses[index]
+        body = STATUS_SENTENCES[status][0] + "".join(issue.measures[index])
+        actions = [{"kind": "deadline", "date": issue.due_on.isoformat(), "date_text": date_text(issue.due_on),
+                    "text": "全面完成整改"}] if issue.due_on else []
+        issues.append({
+            "category": ORDINALS[issue.category], "number": issue.number, "title": issue.title,
+            "text": f"{issue.title}。{body}", "status": status,
+            "status_evidence": STATUS_SENTENCES[status][0] if status != NOT_STATED else "", "order": order,
+            "measures": list(issue.measures[index]), "sections": [{"label": "整改落实情况", "text": body}],
+            "actions": actions,
+        })
+    return {
+        "parser_version": "demo-data", "title": f"关于{inspection.round}巡察整改进展情况的通报",
+        "institution": institution.name, "institution_aliases": [], "inspecting_body": inspection.body,
+        "round": inspection.round, "inspection_group": inspection.group,
+        "inspection_start": inspection.started_on.isoformat(), "inspection_end": inspection.ended_on.isoformat(),
+        "feedback_date": inspection.feedback_on.isoformat(), "published_date": notice.published_on.isoformat(),
+        "disclosure_start": notice.disclosure_start.isoformat(), "disclosure_end": notice.disclosure_end.isoformat(),
+        "disclosure_text": f"{date_text(notice.disclosure_start)}至{date_text(notice.disclosure_end)}",
+        "contacts": {"phones": [notice.phone], "emails": [notice.email], "addresses": []},
+        "declared": {"categories": len(inspection.categories), "issues": len(inspection.issues), "completed": None,
+                     "in_progress": None},
+        "statistics": [],
+        "categories": [{"number": ORDINALS[k], "title": t, "order": k} for k, t in enumerate(inspection.categories)],
+        "issues": issues,
+        "immediate_items": [{"text": t, "status": COMPLETED, "status_evidence": "已全部整改完成"}
+                            for t in notice.immediate_items],
+        "next_steps": "", "is_rectification_notice": True, "warnings": [],
+    }

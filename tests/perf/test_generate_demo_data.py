@@ -4,6 +4,7 @@ Timing lives in ``bench/``; these only check what was written.
 """
 import datetime as dt
 import hashlib
+import json
 import random
 
 import pytest
@@ -63,6 +64,20 @@ def test_each_notice_is_parsed_and_its_stored_file_matches_its_sha256(generated)
         data = f.read()
     assert hashlib.sha256(data).hexdigest() == notice.sha256
     assert data.decode("utf-8") == notice.raw_text
+
+
+def test_a_generated_parse_result_has_the_real_parsers_shape_and_weight():
+    institution = next(demo_data.plan_institutions(random.Random(4), 1, TODAY, set()))
+    inspection = institution.inspections[-1]
+    text = demo_data.render_notice(institution, inspection, 0)
+    generated, real = demo_data.parse_result(institution, inspection, 0), parse_text(text).to_dict()
+    assert generated.keys() == real.keys()
+    assert generated["issues"][0].keys() == real["issues"][0].keys()
+    assert [(i["number"], i["title"], i["status"]) for i in generated["issues"]] == [
+        (i["number"], i["title"], i["status"]) for i in real["issues"]
+    ]
+    weight = len(json.dumps(generated, ensure_ascii=False)) / len(json.dumps(real, ensure_ascii=False))
+    assert 0.5 < weight < 2
 
 
 def test_a_second_run_adds_new_institutions_instead_of_clashing_with_the_first(db):

@@ -8,6 +8,7 @@ accepts it), and its parse fields are set directly: running the parser over
 60,000 issues would measure the parser, not the database.  Additive: names
 already in the database are skipped, so a second run adds N more.
 """
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from notices.models import Notice, NoticeFormat, ParseState
@@ -99,15 +100,16 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
                     ended_on=p.ended_on, feedback_on=p.feedback_on) for _, i, p in pairs],
         batch_size=batch_size,
     )
-    notice_rows = [
-        _notice(plan, inst, insp_plan, insp, k)
-        for (plan, inst, insp_plan), insp in zip(pairs, inspections)
-        for k in range(len(insp_plan.notices))
-    ]
-    notices = iter(Notice.objects.bulk_create(notice_rows, batch_size=batch_size))
-    own_notices = [[next(notices) for _ in insp_plan.notices] for _, _, insp_plan in pairs]
-    # Categories and issues are many (~10,000 and ~60,000 per 2,000 institutions): ids are taken
-    # from their sequences up front so they can go in as tuples like the leaf rows.
+    # Notices (~30 KB of text and JSON each), categories and issues (~10,000 and ~60,000 per 2,000
+    # institutions) go in as tuples like the leaf rows, their ids taken from the sequences up front.
+    notice_rows, notice_refs = [], []
+    for (plan, inst, insp_plan), insp in zip(pairs, inspections):
+        for k in range(len(insp_plan.notices)):
+            row, ref = _notice(plan, inst, insp_plan, insp, k)
+            notice_rows.append(row)
+            notice_refs.append(ref)
+    refs = iter(ref._replace(pk=pk) for ref, pk in zip(notice_refs, NOTICES.insert(notice_rows)))
+    own_notices = [[next(refs) for _ in insp_plan.notices] for _, _, insp_plan in pairs]
     category_ids = iter(CATEGORIES.insert([
         (insp.pk, demo_data.ORDINALS[k], title, k)
         for (_, _, insp_plan), insp in zip(pairs, inspections) for k, title in enumerate(insp_plan.categories)
@@ -142,34 +144,45 @@ class _Table:
     """Bulk inserts of plain tuples: no model instance per row.
 
     Most of the generator's time went into constructing ~300,000 model
-    instances that are never used again.  On PostgreSQL the tuples go through
-    COPY (the fastest bulk path, and no client-side splitting of a huge
-    query); elsewhere through executemany.  With ``ids`` the primary keys are
-    taken first (the sequence on PostgreSQL, the next free ones on SQLite,
-    where this command is the only writer) and returned in row order.
+    instances that are never used again, and into quoting 30 KB of notice
+    text and JSON into SQL literals.  On PostgreSQL the tuples go through
+    COPY (no quoting, no client-side splitting of a huge query); elsewhere
+    through executemany.  Columns not given get the field's default, so a
+    field added to a model later does not break the command.  With ``ids``
+    the primary keys are taken first (the sequence on PostgreSQL, the next
+    free ones on SQLite, where this command is the only writer) and
+    returned in row order.
     """
 
     def __init__(self, model, columns, *, ids=False):
-        self.model, self.columns, self.ids = model, (("id",) if ids else ()) + columns, ids
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        self.model, self.columns, self.ids = model, columns, ids
+        self.json = {i: fields[c] for i, c in enumerate(columns) if isinstance(fields[c], models.JSONField)}
+        self.missing = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in columns]
 
     def insert(self, rows) -> list[int]:
         if not rows:
             return []
+        extra = tuple(_default(f) for f in self.missing)
+        columns = (("id",) if self.ids else ()) + self.columns + tuple(f.column for f in self.missing)
         ids = self._take_ids(len(rows)) if self.ids else []
-        if ids:
-            rows = [(pk, *row) for pk, row in zip(ids, rows)]
+        head = [(pk,) for pk in ids] if ids else [()] * len(rows)
+        rows = [h + (self._json(row) if self.json else row) + extra for h, row in zip(head, rows)]
         qn = connection.ops.quote_name
-        table, cols = qn(self.model._meta.db_table), ", ".join(qn(c) for c in self.columns)
+        table, cols = qn(self.model._meta.db_table), ", ".join(qn(c) for c in columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
-                placeholders = ", ".join(["%s"] * len(self.columns))
+                placeholders = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})",
                                    [tuple(_adapt(v) for v in row) for row in rows])
         return ids
+
+    def _json(self, row):
+        return tuple(self.json[i].get_db_prep_save(v, connection) if i in self.json else v for i, v in enumerate(row))
 
     def _take_ids(self, n: int) -> list[int]:
         table = self.model._meta.db_table
@@ -183,6 +196,13 @@ class _Table:
             return list(range(first, first + n))
 
 
+def _default(field):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now()
+    value = field.get_default()
+    return field.get_db_prep_save(value, connection) if isinstance(field, models.JSONField) else value
+
+
 def _adapt(value):
     # SQLite's driver has no date adapters of its own from Python 3.12 on; Django's ops do.
     if isinstance(value, dt.datetime):
@@ -192,6 +212,11 @@ def _adapt(value):
     return value
 
 
+NOTICES = _Table(Notice, (
+    "institution_id", "inspection_id", "file", "original_name", "sha256", "format", "size", "uploaded_at", "state",
+    "state_changed_at", "parser_version", "parsed_at", "parse_duration_ms", "raw_text", "text_encoding", "title",
+    "published_on", "disclosure_start", "disclosure_end", "disclosure_text", "contacts", "declared", "parse_result",
+), ids=True)
 CATEGORIES = _Table(IssueCategory, ("inspection_id", "number", "title", "order"), ids=True)
 ISSUES = _Table(FeedbackIssue, (
     "inspection_id", "category_id", "number", "title", "match_key", "text", "order", "status", "status_evidence",
@@ -237,22 +262,25 @@ def _detail_rows(issues, immediate, reviewer) -> dict:
     return rows
 
 
-def _notice(plan, institution, insp_plan, inspection, k) -> Notice:
-    """A parsed Notice whose stored file is its rendered text."""
+NoticeRef = collections.namedtuple("NoticeRef", "pk published_on title parsed_at")
+
+
+def _notice(plan, institution, insp_plan, inspection, k) -> tuple[tuple, NoticeRef]:
+    """A parsed notice's row, its stored file being its rendered text."""
     np = insp_plan.notices[k]
-    data = demo_data.render_notice(plan, insp_plan, k).encode("utf-8")
+    text = demo_data.render_notice(plan, insp_plan, k)
+    data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
     name = default_storage.save(f"notices/{np.published_on:%Y/%m}/{sha}.txt", ContentFile(data))
-    issues = insp_plan.issues
     when = _at(np.published_on)
-    return Notice(
-        institution=institution, inspection=inspection, file=name, original_name=f"{plan.name}巡察整改进展情况的通报.txt",
-        sha256=sha, format=NoticeFormat.TXT, size=len(data), uploaded_at=when, state=ParseState.PARSED,
-        state_changed_at=when, parser_version=PARSER_VERSION, parsed_at=when, parse_duration_ms=0,
-        raw_text=data.decode("utf-8"), text_encoding="utf-8", title=f"关于{insp_plan.round}巡察整改进展情况的通报",
-        published_on=np.published_on, disclosure_start=np.disclosure_start, disclosure_end=np.disclosure_end,
-        disclosure_text=f"{np.disclosure_start}至{np.disclosure_end}",
-        contacts={"phones": [np.phone], "emails": [np.email], "addresses": []},
-        declared={"categories": len(insp_plan.categories), "issues": len(issues), "completed": None,
-                  "in_progress": None},
+    title = f"关于{insp_plan.round}巡察整改进展情况的通报"
+    row = (
+        institution.pk, inspection.pk, name, f"{plan.name}巡察整改进展情况的通报.txt", sha, NoticeFormat.TXT,
+        len(data), when, ParseState.PARSED, when, PARSER_VERSION, when, 0, text, "utf-8", title, np.published_on,
+        np.disclosure_start, np.disclosure_end, f"{np.disclosure_start}至{np.disclosure_end}",
+        {"phones": [np.phone], "emails": [np.email], "addresses": []},
+        {"categories": len(insp_plan.categories), "issues": len(insp_plan.issues), "completed": None,
+         "in_progress": None},
+        demo_data.parse_result(plan, insp_plan, k),
     )
+    return row, NoticeRef(None, np.published_on, title, when)
