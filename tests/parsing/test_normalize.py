@@ -73,3 +73,8 @@ def test_issue_headings_in_traditional_characters_with_full_width_numbers_parse(
     parsed = parse_text(text)
     assert len(parsed.issues) == 4 and all(i.status == "completed" for i in parsed.issues)
     assert parsed.institution == "某某市人民醫院"
+
+
+def test_a_number_alone_on_its_line_is_joined_to_its_text():
+    doc = normalize("（一）\n关于作风方面\n1.\n学习不深入。\n2、\n作风不实。")
+    assert doc.display == ["（一）关于作风方面", "1.学习不深入。", "2、作风不实。"]

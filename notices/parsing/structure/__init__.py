@@ -25,7 +25,7 @@ from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-12"
+PARSER_VERSION = "2026.11.22-13"
 
 logger = logging.getLogger(__name__)
 

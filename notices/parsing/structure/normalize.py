@@ -249,6 +249,9 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
     if not prev.strip() or not nxt:
         return False
+    mk = marker_of(prev)
+    if mk and not prev[mk[2]:].strip() and not marker_of(nxt):
+        return True  # 「1.」 alone on its line (a list number split from its text)
     if nxt[0] in ",，。、;；:：)）”’!！?？":
         return True  # no line starts with a comma or a closing mark
     if ends_terminal(prev):
