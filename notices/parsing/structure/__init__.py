@@ -20,7 +20,7 @@ from ..result import (
     ParseWarning,
 )
 from . import details, header
-from .body import Line, Section, closing_start, make_lines, parse_body, split_sections
+from .body import Line, closing_start, make_lines, parse_body, split_sections
 from .normalize import Document, ends_terminal, normalize
 
 __all__ = ["PARSER_VERSION", "parse_text"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from .numerals import to_int
 
-_CN = "〇零○一二两三四五六七八九十"
 _Y = rf"(?P<y>(?:19|20)\d{{2}}|[〇零○一二][〇零○一二三四五六七八九]{{3}})\s*年"
 _M = rf"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月"
 _D = rf"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
@@ -121,12 +120,6 @@ def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool 
             last = max(last, date) if last else date
         out.append(DateMatch(m.start(), m.end(), m.group(0), date, has_year, precision))
     return out
-
-
-def parse_one(text: str, context: dt.date | None = None) -> dt.date | None:
-    """The first date in ``text`` (or None)."""
-    found = find_dates(text, context)
-    return found[0].date if found else None
 
 
 RANGE_SEP_RE = re.compile(r"\s*(?:起至|起到|起|至|到|—+|–|-|~|～|〜|－)\s*")

@@ -17,7 +17,6 @@ from ..result import (
     DatedAction,
     DeclaredCounts,
     ImmediateItem,
-    IssueSection,
     Statistic,
 )
 from .dates import DATE_RE, find_dates
@@ -48,9 +47,6 @@ _STATUS_LABEL_RE = re.compile(r"(?:状态|完成情况|进展|进度|整改情�
 _DEADLINE_LABEL_RE = re.compile(r"(?:时限|期限|时间)$")
 _PAREN_RE = re.compile(r"[(【\[]([^()【】\[\]]{2,14})[)】\]]")
 _SENT_RE = re.compile(r"[^。!?;\n]+")
-STATUS_WORD_RE = re.compile(
-    r"已完成|已整改|整改完成|完成整改|已全部|已销号|已办结|正在整改|整改中|持续推进|阶段性|基本完成|未完成|长期|持续整改"
-)
 
 
 _STATUS_HINT_RE = re.compile(r"完成|整改|销号|办结|解决|推进|落实|进行|实施|成效|成果|进展|长期|持续|常态|到位|坚持|久久|立行立改|办理")
@@ -311,7 +307,6 @@ def statistics(match: str, display: str) -> list[Statistic]:
 
 # ------------------------------------------------------- immediate items
 _QUOTE_RE = re.compile(r"“([^“”]{4,200})”")
-_IMM_COUNT_RE = re.compile(_N + r"\s*(?:个|项|件|条)(?:立行立改)?(?:事项|问题)?")
 _LOOSE_DONE_RE = re.compile(r"(?:已经?|均已|全部)(?:全部)?(?:整改完成|完成整改|完成|整改到位|办结|整改完毕|销号)")
 _LOOSE_PROGRESS_RE = re.compile(r"正在(?:整改|推进)|整改中|持续推进|基本完成")
 
