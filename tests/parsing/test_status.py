@@ -84,3 +84,11 @@ def test_an_issue_statement_beats_its_status_section():
 def test_a_last_clause_that_names_the_issue_gives_its_status_but_a_bare_one_does_not():
     assert _status("价格执行不规范。", "整改落实:开展自查。同时建立长效机制,该项工作需长期坚持。") == "long_term"
     assert _status("价格执行不规范。", "整改落实:开展自查。四是建立台账,已完成。") == "not_stated"
+
+
+def test_labels_in_square_brackets_work_like_labels_with_a_colon():
+    body = ("一、关于党的建设方面\n(1)基层党组织作用发挥不充分\n【整改情况】已完成。制定考核办法。\n"
+            "(2)党员教育管理不严格\n【整改情况】长期坚持。建立积分制度。\n")
+    p = parse_text(notice(body, duty="", next_steps=""))
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "long_term")]
+    assert [(s.label, s.text) for s in p.issues[0].sections] == [("整改情况", "已完成。制定考核办法。")]

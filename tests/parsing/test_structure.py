@@ -131,3 +131,11 @@ def test_a_semicolon_does_not_end_a_title_and_only_known_labels_cut_it():
             "2.巡察整改工作推进不力:存在拖延现象。整改情况：已完成整改。\n3.作风不实整改情况：正在整改。\n")
     p = parse_text(notice(body))
     assert [i.title for i in p.issues] == ["学习不深入；制度不健全", "巡察整改工作推进不力:存在拖延现象", "作风不实"]
+
+
+def test_counts_in_status_headings_are_declared_counts():
+    body = ("二、已完成整改的问题（2个）\n（一）关于学习不深入的问题。整改措施：制定计划。\n（二）关于作风不实的问题。整改措施：专项整治。\n"
+            "三、正在整改的问题（共1个）\n（一）关于信息化滞后的问题。整改进展：正在推进。\n")
+    p = parse_text(notice(body))
+    assert (p.declared.completed, p.declared.in_progress) == (2, 1)
+    assert not [w for w in p.warnings if w.code.startswith("declared")]

@@ -6,6 +6,7 @@ warning on an otherwise empty result, so one odd upload cannot stop a batch.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
@@ -13,6 +14,7 @@ from ..result import (
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STATED,
+    DeclaredCounts,
     IssueSection,
     ParsedCategory,
     ParsedIssue,
@@ -22,10 +24,11 @@ from ..result import (
 from . import details, header
 from .body import Line, closing_start, make_lines, parse_body, split_sections
 from .normalize import Document, ends_terminal, normalize
+from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-13"
+PARSER_VERSION = "2026.11.22-14"
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ _DOC_NUMBER_RE = re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*\d{1,
 _TERMINAL_IN_RE = re.compile(r"[。!?]")
 _PROBLEM_LABEL_RE = re.compile(r"(?:存在的?|反馈的?|巡[察视]反馈的?|主要)?问题(?:描述|表现|内容)?\s*:\s*")
 _CUT_LABEL_RE = re.compile(
-    r"(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|举措|时限|期限|状态)(?:及成效|及结果|和成效)?:"
+    r"[【\[]?(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|举措|时限|期限|状态)(?:及成效|及结果|和成效)?(?::|】|\])"
 )
 
 
@@ -119,6 +122,29 @@ def _issue(raw, order: int, context) -> ParsedIssue:
     )
 
 
+_HEADING_COUNT_RE = re.compile(r"[(（]\s*(?:共|共计)?\s*(\d{1,4}|[一二两三四五六七八九十百]{1,5})\s*(?:个|项|条)(?:问题)?\s*[)）]")
+
+
+def _counts_from_status_headings(declared: DeclaredCounts, sections) -> DeclaredCounts:
+    """「一、已整改的问题（32个）」 declares how many are completed when no sentence says so."""
+    found: dict[str, int] = {}
+    for sec in sections:
+        if sec.kind not in ("issues", "status"):
+            continue
+        heads = ([sec.heading] if sec.heading is not None and sec.status else []) + [
+            ln for ln in sec.lines if len(ln.rest) <= 30 and details.status_of_section_title(ln.rest.strip())]
+        for ln in heads:
+            m = _HEADING_COUNT_RE.search(ln.rest)
+            status = details.status_of_section_title(ln.rest.strip())
+            if m and status and status not in found:
+                found[status] = to_int(m.group(1))
+    return dataclasses.replace(
+        declared,
+        completed=declared.completed if declared.completed is not None else found.get(STATUS_COMPLETED),
+        in_progress=declared.in_progress if declared.in_progress is not None else found.get(STATUS_IN_PROGRESS),
+    )
+
+
 def _parse(text: str) -> ParsedNotice:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -176,6 +202,7 @@ def _parse(text: str) -> ParsedNotice:
     about = head_lines + preamble + body.intros
     about_m, about_d = _lines_text(about, "match"), _lines_text(about)
     declared = details.declared_counts(about_m)
+    declared = _counts_from_status_headings(declared, sections)
     statistics = details.statistics(about_m, about_d)
 
     # immediate-rectification items

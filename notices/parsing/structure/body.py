@@ -340,7 +340,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
     return res
 
 
-_ISSUE_LABEL_RE = re.compile(r"(?:整改|问题|落实|进展|措施|成效|结果)[\u4e00-\u9fff]{0,6}:")
+_ISSUE_LABEL_RE = re.compile(r"(?:整改|问题|落实|进展|措施|成效|结果)[\u4e00-\u9fff]{0,6}(?::|】)")
 
 
 def _reads_like_issue_start(ln: Line, nxt: Line | None) -> bool:
