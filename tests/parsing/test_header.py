@@ -88,3 +88,8 @@ def test_without_a_signature_date_the_publication_date_is_none():
 def test_closing_without_disclosure_window_leaves_it_empty():
     p = parse_text(notice(standard_body(), closing=CLOSING.split("公开期限")[0] + "联系电话：0371-66660000。"))
     assert (p.disclosure_start, p.disclosure_end, p.disclosure_text) == (None, None, "")
+
+
+def test_a_release_date_above_the_notice_is_the_publication_date_when_none_is_signed():
+    text = "发布时间：2024-10-08 09:30  来源：医院党办\n" + notice(standard_body(), signature="")
+    assert parse_text(text).published_date == dt.date(2024, 10, 8)

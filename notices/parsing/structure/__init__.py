@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-14"
+PARSER_VERSION = "2026.11.22-15"
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,8 @@ def _parse(text: str) -> ParsedNotice:
     start, end, feedback = header.inspection_dates(intro_m)
     if start is None and feedback is None:
         start, end, feedback = header.inspection_dates(_lines_text(lines[:40], "match"))
-    published = header.published_date([ln.match for ln in tail]) if tail else None
+    published = (header.published_date([ln.match for ln in tail]) if tail else None) \
+        or header.release_date(_lines_text(lines[:10], "match"))
     contacts = header.contacts(tail_m, tail_d) if tail else header.contacts("", "")
     if not (contacts.phones or contacts.emails or contacts.addresses):
         contacts = header.contacts(whole_m[-600:], doc.display_text[-600:])

@@ -201,6 +201,18 @@ def published_date(match_lines: list[str]) -> dt.date | None:
     return None
 
 
+_RELEASE_RE = re.compile(r"(?:发布|发文|印发|公布)(?:日期|时间)\s*[:：]\s*")
+
+
+def release_date(text: str) -> dt.date | None:
+    """「发布时间：2024-10-08」 printed above a notice (a saved web page) when no date is signed."""
+    m = _RELEASE_RE.search(text)
+    if not m:
+        return None
+    found = find_dates(text[m.end():m.end() + 30])
+    return found[0].date if found and found[0].start == 0 and found[0].has_year else None
+
+
 def disclosure(match: str, display: str, context: dt.date | None):
     m = DISCLOSURE_RE.search(match)
     if not m:
