@@ -1,6 +1,7 @@
 """The five published samples, scored with the scorer's own comparison."""
 import importlib.util
 import json
+import re
 
 import pytest
 
@@ -83,3 +84,23 @@ def test_sample_statistics_are_reported():
     assert ("制定规章制度", 29, "项") in stats
     assert ("约谈教育干部", 299, "人") in stats
     assert ("通报批评", 16, "人") in stats
+
+
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+_PERTURBATIONS = {
+    "numbers with 、": lambda t: re.sub(r"(?m)^(\d+)[.．、]\s*", r"\1、", t),
+    "full-width numbers": lambda t: re.sub(r"(?m)^(\d+)[.．、]", lambda m: m.group(1).translate(_FULL) + "．", t),
+    "numbers in brackets": lambda t: re.sub(r"(?m)^(\d+)[.．、]\s*", r"（\1）", t),
+    "half-width category brackets": lambda t: re.sub(r"(?m)^（([一二三四五六七八九十]+)）", r"(\1)", t),
+    "bold headings": lambda t: re.sub(r"(?m)^((?:（[一二三四]）|\d+[.、]).*)$", r"**\1**", t),
+    "indented paragraphs": lambda t: re.sub(r"(?m)^", "\u3000\u3000", t),
+    "windows line ends": lambda t: t.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(_PERTURBATIONS))
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem[:3] for p in SAMPLES])
+def test_samples_with_other_numbering_styles_and_marks_still_parse(path, name):
+    text = _PERTURBATIONS[name](path.read_text(encoding="utf-8"))
+    result = _scorer().score_one(_gold(path), parse_text(text).to_dict())
+    assert result["notes"] == []

@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-15"
+PARSER_VERSION = "2026.11.22-16"
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,9 @@ def _issue(raw, order: int, context) -> ParsedIssue:
     rest_m, rest_d = head.rest, head.rest_disp
     title, body_start = _split_title(rest_m, rest_d)
     others = raw.lines[1:]
+    if not title and others and not others[0].kind:
+        # 「1.」 with its text on the next line that could not be joined
+        title, _ = _split_title(others[0].match, others[0].disp)
     body_m = rest_m[body_start:] + ("\n" + _lines_text(others, "match") if others else "")
     body_d = rest_d[body_start:] + ("\n" + _lines_text(others) if others else "")
     text_m = rest_m + ("\n" + _lines_text(others, "match") if others else "")

@@ -212,25 +212,25 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
         return None, None
     top = present[0]
     if len(present) >= 2:
-        lower = present[1]
         heads = [i for i, ln in enumerate(lines) if ln.kind == top]
         bare = sum(1 for i in heads if _heading_like(lines[i]))
-        # followed by the lower level straight away, or after an unlabelled intro paragraph
-        followed = sum(1 for i in heads if _leads_to(lines, i, top, lower))
-        if followed * 2 >= len(heads) and bare * 2 > len(heads):
-            return top, lower
+        # followed by a lower level straight away, or after an unlabelled intro paragraph
+        below = Counter(k for k in (_leads_to(lines, i, top) for i in heads) if k)
+        if below and sum(below.values()) * 2 >= len(heads) and bare * 2 > len(heads):
+            return top, below.most_common(1)[0][0]
     return None, top
 
 
-def _leads_to(lines: list[Line], i: int, top: str, lower: str) -> bool:
+def _leads_to(lines: list[Line], i: int, top: str) -> str | None:
+    """The lower numbering level a heading leads to, if it leads straight to one."""
     for ln in lines[i + 1:i + 4]:
-        if ln.kind == lower:
-            return True
+        if ln.kind and ln.kind != top and ln.kind != "L1":
+            return ln.kind
         if not ln.kind and len(ln.match) <= 24 and status_of_section_title(ln.match):
             continue  # 「已完成整改的问题（2个）」 between a category and its issues
         if ln.kind == top or _ISSUE_LABEL_RE.search(ln.match) or status_of_heading_text(ln.match):
-            return False
-    return False
+            return None
+    return None
 
 
 def _issue_like_heading(ln: Line) -> bool:
@@ -299,6 +299,9 @@ def parse_body(sections: list[Section]) -> BodyResult:
                     res.categories.append(RawCategory(*category))
                 current, in_cat = None, 0
                 continue
+            if (issue_level and ln.kind and ln.kind not in (issue_level, cat_level, "L1") and current is not None
+                    and ln.num == last_issue + 1 and _mixed_style_issue(ln, sec.lines, pos, current)):
+                ln.kind = issue_level  # 「（5）」 among 「4.」「6.」: the same list printed another way
             if issue_level and ln.kind == issue_level:
                 ok = ln.num == last_issue + 1 or (in_cat == 0 and (ln.num == 1 or ln.num <= last_issue + 3)) \
                     or ln.num == last_issue + 2
@@ -341,6 +344,12 @@ def parse_body(sections: list[Section]) -> BodyResult:
 
 
 _ISSUE_LABEL_RE = re.compile(r"(?:整改|问题|落实|进展|措施|成效|结果)[\u4e00-\u9fff]{0,6}(?::|】)")
+
+
+def _mixed_style_issue(ln: Line, lines: list[Line], pos: int, current: RawIssue) -> bool:
+    nxt = lines[pos + 1] if pos + 1 < len(lines) else None
+    head = current.lines[0]
+    return _reads_like_issue_start(ln, nxt) and _reads_like_issue_start(head, current.lines[1] if len(current.lines) > 1 else None)
 
 
 def _reads_like_issue_start(ln: Line, nxt: Line | None) -> bool:
