@@ -190,7 +190,7 @@ def _parse(text: str) -> ParsedNotice:
         d_start, d_end, d_text = header.disclosure(whole_m, doc.display_text, disc_ctx)
 
     title_m = "".join(ln.match for ln in lines[:6] if ln.disp in title) if title else ""
-    candidates = header.institution_candidates(title_m, intro_m, tail_m, whole_m)
+    candidates = header.institution_candidates(title_m, intro_m, tail_m)
     institution, aliases = header.resolve_institution(candidates, whole_m, list(contacts.addresses))
     if institution:
         pos = whole_m.find(institution)

@@ -65,7 +65,8 @@ def _clean_name(name: str) -> str | None:
     return name
 
 
-def institution_candidates(title: str, head: str, tail: str, whole: str) -> list[str]:
+def institution_candidates(title: str, head: str, tail: str) -> list[str]:
+    """Names the notice gives the inspected unit: title, 中共…委员会, 「对…开展巡察」, signature."""
     found: list[str] = []
     m = TITLE_ORG_RE.search(title)
     if m:
