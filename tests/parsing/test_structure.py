@@ -139,3 +139,17 @@ def test_counts_in_status_headings_are_declared_counts():
     p = parse_text(notice(body))
     assert (p.declared.completed, p.declared.in_progress) == (2, 1)
     assert not [w for w in p.warnings if w.code.startswith("declared")]
+
+
+def test_unnumbered_problem_labels_are_issues_numbered_in_order():
+    body = ("二、巡察反馈问题整改落实情况\n问题：理论学习不深入。\n整改情况：已完成整改。\n"
+            "问题：制度执行不严格。\n整改情况：正在整改。\n")
+    p = parse_text(notice(body))
+    assert [(i.number, i.title, i.status) for i in p.issues] == [("1", "理论学习不深入", "completed"), ("2", "制度执行不严格", "in_progress")]
+
+
+def test_problem_labels_inside_numbered_issues_stay_inside_them():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n1.学习不深入。\n问题：理论学习流于形式。\n整改情况：已完成整改。\n"
+            "2.作风不实。\n问题：调研不深入。\n整改情况：正在整改。\n")
+    p = parse_text(notice(body))
+    assert [(i.category, i.number, i.title) for i in p.issues] == [("一", "1", "学习不深入"), ("一", "2", "作风不实")]

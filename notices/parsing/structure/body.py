@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass, field
 
 from .details import classify_status, status_of_section_title
@@ -40,7 +41,7 @@ class Line:
     idx: int
     disp: str
     match: str
-    kind: str | None = None  # L1 L2 L3 L4 L5 Q
+    kind: str | None = None  # L1 L2 L3 L4 L5 Q, or P for an unnumbered 「问题：」
     num: int | None = None
     num_text: str = ""
     off: int = 0  # where the content starts after the number
@@ -74,8 +75,13 @@ def make_lines(doc: Document) -> list[Line]:
             if num:
                 ln.kind, ln.num, ln.num_text = kind, num, num_text
                 ln.off = end + (len(m[end:]) - len(m[end:].lstrip()))
+        elif _PROBLEM_LINE_RE.match(m):
+            ln.kind, ln.num = "P", 0  # an unnumbered 「问题：…」: numbered in order later
         out.append(ln)
     return out
+
+
+_PROBLEM_LINE_RE = re.compile(r"^(?:存在的?|反馈的?)?问题(?:描述|表现)?\s*:")
 
 
 def closing_start(lines: list[Line]) -> int:
@@ -209,7 +215,7 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
         return ("L2" if kinds["L2"] else None), "Q"
     present = [k for k in _LEVEL_ORDER if kinds[k]]
     if not present:
-        return None, None
+        return None, ("P" if kinds["P"] else None)
     top = present[0]
     if len(present) >= 2:
         heads = [i for i, ln in enumerate(lines) if ln.kind == top]
@@ -224,7 +230,7 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
 def _leads_to(lines: list[Line], i: int, top: str) -> str | None:
     """The lower numbering level a heading leads to, if it leads straight to one."""
     for ln in lines[i + 1:i + 4]:
-        if ln.kind and ln.kind != top and ln.kind != "L1":
+        if ln.kind in _LEVEL_ORDER and ln.kind != top:
             return ln.kind
         if not ln.kind and len(ln.match) <= 24 and status_of_section_title(ln.match):
             continue  # 「已完成整改的问题（2个）」 between a category and its issues
@@ -302,6 +308,8 @@ def parse_body(sections: list[Section]) -> BodyResult:
             if (issue_level and ln.kind and ln.kind not in (issue_level, cat_level, "L1") and current is not None
                     and ln.num == last_issue + 1 and _mixed_style_issue(ln, sec.lines, pos, current)):
                 ln.kind = issue_level  # 「（5）」 among 「4.」「6.」: the same list printed another way
+            if issue_level == "P" and ln.kind == "P":
+                ln = dataclasses.replace(ln, num=last_issue + 1)
             if issue_level and ln.kind == issue_level:
                 ok = ln.num == last_issue + 1 or (in_cat == 0 and (ln.num == 1 or ln.num <= last_issue + 3)) \
                     or ln.num == last_issue + 2
