@@ -120,7 +120,8 @@ def test_pages_carry_no_inline_scripts_or_styles(login, staff, progress, hospita
 
 def test_institution_page_reached_from_a_theme_shows_only_that_themes_issues(login, staff, progress, hospital_a):
     client = login(staff)
-    html = client.get(reverse("tracking:institution", args=[hospital_a.pk]), {"theme": "medical_insurance"}).content.decode()
+    url = reverse("tracking:institution", args=[hospital_a.pk])
+    html = client.get(url, {"theme": "medical_insurance"}).content.decode()
     assert "加强医保基金使用管理" in html and "规范医保收费行为" in html
     assert "加强基层党组织建设" not in html and "显示全部问题" in html
     everything = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
