@@ -252,7 +252,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
     if not issue_secs:
         # no top-level headings at all: the numbered items after the header
         header = sections[0]
-        first = next((i for i, ln in enumerate(header.lines) if ln.kind in ("L2", "L3", "Q")), None)
+        first = next((i for i, ln in enumerate(header.lines) if ln.kind in ("L2", "L3", "L4", "L5", "Q", "P")), None)
         if first is None:
             return res
         issue_secs = [Section("issues", "", None, header.lines[first:])]
@@ -278,6 +278,8 @@ def parse_body(sections: list[Section]) -> BodyResult:
         status_heading = sec.heading.disp if sec.status and sec.heading else ""
         category = None
         if issue_level == "L1":
+            if sec.kind != "issues" or sec.heading is None:
+                continue
             res.issues.append(RawIssue(sec.heading, None, str(sec.heading.num), [sec.heading] + sec.lines, status, status_heading))
             continue
         if l1_cats and sec.kind == "issues" and sec.heading is not None:
@@ -307,7 +309,7 @@ def parse_body(sections: list[Section]) -> BodyResult:
                 continue
             if (issue_level and ln.kind and ln.kind not in (issue_level, cat_level, "L1") and current is not None
                     and ln.num == last_issue + 1 and _mixed_style_issue(ln, sec.lines, pos, current)):
-                ln.kind = issue_level  # 「（5）」 among 「4.」「6.」: the same list printed another way
+                ln = dataclasses.replace(ln, kind=issue_level)  # 「（5）」 among 「4.」「6.」: one list printed two ways
             if issue_level == "P" and ln.kind == "P":
                 ln = dataclasses.replace(ln, num=last_issue + 1)
             if issue_level and ln.kind == issue_level:
