@@ -14,8 +14,8 @@ from . import corpus
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_identical_uploads_at_the_same_moment_make_one_notice(require_postgres, login, hospital_a_clerk,
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_uploads_at_the_same_moment_make_one_notice(role_groups, require_postgres, login, hospital_a_clerk,
                                                                   monkeypatch, settings):
     data = corpus.NOTICE.encode()
     # Both requests must get past the "seen this file before?" check before either saves:
