@@ -1,8 +1,9 @@
 """``generate_demo_data --institutions N``: a province's worth of rectification data, fast.
 
 Plans come from ``tracking.demo_data`` (pure, seeded); this command only
-turns them into rows with ``bulk_create``, a chunk of institutions at a time
-so memory stays flat whatever N is.  Each notice's text is rendered and
+turns them into rows, a chunk of institutions per transaction so memory
+stays flat whatever N is: ``bulk_create`` for institutions and inspections,
+plain tuples through COPY (``_Table``) for everything else.  Each notice's text is rendered and
 stored as its original file (sha256 of the bytes, so ``verify_files``
 accepts it), and its parse fields are set directly: running the parser over
 60,000 issues would measure the parser, not the database.  Additive: names
