@@ -75,3 +75,16 @@ def test_a_section_without_numbered_items_does_not_treat_plain_lines_as_issues()
     # found by hypothesis: with no issue level, unnumbered lines matched "no kind"
     parsed = _parse("一、整改情况：\n市委第三巡察组")
     assert parsed.issues == []
+
+
+def test_hostile_shapes_stay_linear():
+    # a hard-wrapped megabyte without a full stop, endless unclosed bookmarks,
+    # a short name repeated everywhere, dates filling the closing
+    cases = [
+        "\n".join(["巡察整改情况" * 6] * 20000),
+        "巡察整改" + "[bookmark:" * 50000,
+        "中共某市中医院委员会关于巡察整改的通报\n对市中医院开展巡察。\n" + "".join(f"甲{i}乙市中医院，" for i in range(10000)),
+        "一、巡察整改\n1.问题。\n欢迎监督。" + "2024年1月1日，" * 20000,
+    ]
+    for text in cases:
+        assert _cpu_ms(text, 1) < 1500, text[:20]

@@ -6,11 +6,12 @@ the notice's own wording, the display text at the same offsets.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 
 from ..result import Contacts
-from .dates import find_dates, find_range, is_date_only
+from .dates import DATE_RE, find_dates, find_range, is_date_only
 
 _NUM = "一二三四五六七八九十\\d"
 _BODY = r"(?:省委|自治区党委|市委|州委|盟委|地委|县委|区委|旗委)"
@@ -106,7 +107,7 @@ def _bounded(full: str, whole: str) -> bool:
 def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
     """市中医院 → 清远市中医院 when the text (or an address) shows the place."""
     counts: Counter[str] = Counter()
-    for m in re.finditer(re.escape(name), whole):
+    for m in itertools.islice(re.finditer(re.escape(name), whole), 24):
         run = re.search(r"[\u4e00-\u9fff]{1,8}$", whole[max(0, m.start() - 8):m.start()])
         if not run:
             continue
@@ -241,9 +242,8 @@ def contacts(match: str, display: str) -> Contacts:
         if len(a) >= 4 and not EMAIL_RE.search(a) and a not in addresses:
             addresses.append(a)
     phones: list[str] = []
-    scrubbed = EMAIL_RE.sub(lambda m: " " * len(m.group(0)), match)
-    for d in find_dates(scrubbed):
-        scrubbed = scrubbed[:d.start] + " " * (d.end - d.start) + scrubbed[d.end:]
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731 - keeps offsets
+    scrubbed = DATE_RE.sub(blank, EMAIL_RE.sub(blank, match))
     for s, e in sentences(scrubbed):
         sent = scrubbed[s:e]
         label = PHONE_LABEL_RE.search(sent)

@@ -38,7 +38,7 @@ def fold(text: str) -> str:
     return text
 
 _INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MARKUP_RE = re.compile(r"\[bookmark:[^\]\n]*\]|\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?", re.M)
+_MARKUP_RE = re.compile(r"\[bookmark:[^\]\n]{0,80}\]|\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*>[ \t]?", re.M)
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—"
 # Each alternative starts only at the start of a run of spaces: a run not followed by CJK
 # would otherwise be re-scanned from every position in it (quadratic: 20 000 spaces took 7 s).
@@ -291,13 +291,23 @@ def normalize(text: str) -> Document:
         else:  # a conversion that changed lengths: give up the original characters
             lines = folded = [p for p in parts if p]
     wrap = _wrap_width(folded)
-    disp: list[str] = []
-    match: list[str] = []
+    # Parts are collected and joined once, and the joiner sees only the two ends of
+    # the line so far: a long text without a full stop must not cost quadratic time.
+    disp: list[list[str]] = []
+    match: list[list[str]] = []
+    view = ""
     for d, m in zip(lines, folded):
-        if match and _should_join(match[-1], m, wrap):
-            disp[-1] += d
-            match[-1] += m
+        if match and _should_join(view, m, wrap):
+            disp[-1].append(d)
+            match[-1].append(m)
+            view = _ends(view + m)
         else:
-            disp.append(d)
-            match.append(m)
-    return Document(disp, match)
+            disp.append([d])
+            match.append([m])
+            view = _ends(m)
+    return Document(["".join(p) for p in disp], ["".join(p) for p in match])
+
+
+def _ends(s: str) -> str:
+    """The first and last 100 characters: all ``_should_join`` looks at."""
+    return s if len(s) <= 200 else s[:100] + s[-100:]
