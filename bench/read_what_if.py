@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/read_what_if.py [--institutions 2000]
 
-Runs on the read benchmark's database inside one transaction that is rolled
-back: the index and the precomputed theme table it tries exist only for the
-measurement.  Each line is the median of five EXPLAIN ANALYZE execution times.
+Queries: inside one transaction that is rolled back, so the index and the
+precomputed theme table it tries exist only for the measurement; each line is
+the median of five EXPLAIN ANALYZE execution times.  Whole requests: the
+test Client in process, first as the code is, then with each fix patched in
+for the rest of the run (the patches live only in this process).
 """
 import argparse
 import os
@@ -86,11 +88,11 @@ def main():
         print(f"{execution_ms(cursor, grouped, latest_params):9.1f} ms  "
               f"fix: themes stored per issue when it is written ({len(rows)} rows), one GROUP BY")
         transaction.set_rollback(True)
-    institution_page(selectors)
+    pages(selectors)
 
 
-def institution_page(selectors):
-    """The institution page as it is, then with each notice's text and JSON deferred where it is joined."""
+def pages(selectors):
+    """Whole requests (in process, median of up to 20) as they are, then with each proposed fix patched in."""
     import time
 
     from django.contrib.auth.models import Group, User
@@ -98,8 +100,24 @@ def institution_page(selectors):
     from django.test import Client
     from django.urls import reverse
 
+    from tracking.api.views import FeedbackIssueViewSet
     from tracking.models import Institution, IssueStatement, StatusChange
     from tracking.roles import STAFF_GROUP
+
+    user, _ = User.objects.get_or_create(username="bench-staff")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    client = Client()
+    client.force_login(user)
+
+    def median_ms(url):
+        for _ in range(2):
+            client.get(url)
+        times, deadline = [], time.perf_counter() + 30
+        while len(times) < 20 and (len(times) < 5 or time.perf_counter() < deadline):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
 
     heavy = [f"notice__{f}" for f in ("raw_text", "parse_result", "statistics", "warnings", "contacts")]
 
@@ -110,25 +128,24 @@ def institution_page(selectors):
                 Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "notice")
                          .defer(*heavy))]
 
-    user, _ = User.objects.get_or_create(username="bench-staff")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
-    client = Client()
-    client.force_login(user)
     sizes = Institution.objects.annotate(n=Count("inspections__issues")).values_list("pk", "n")
     pk = min(sizes, key=lambda row: (abs(row[1] - 30), row[0]))[0]
-    url = reverse("tracking:institution", args=[pk])
-    print("\ninstitution page (hospital of ~30 issues), median of 20 requests in process:")
-    for label in ("now: statements and history select_related the whole notice (text + parse_result JSON)",
-                  "fix: the same with the notice's raw_text, parse_result and other JSON deferred"):
-        for _ in range(3):
-            client.get(url)
-        times = []
-        for _ in range(20):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        print(f"{statistics.median(times):9.1f} ms  {label}")
-        selectors.issue_detail_prefetches = light_prefetches
+    institution, api, overview = (reverse("tracking:institution", args=[pk]), "/api/issues/?status=in_progress",
+                                  reverse("tracking:overview"))
+    print("\nwhole requests, in process (median ms):")
+    print(f"{median_ms(institution):9.1f} ms  institution page now")
+    selectors.issue_detail_prefetches = light_prefetches
+    print(f"{median_ms(institution):9.1f} ms  institution page, fix: defer each joined notice's text and JSON")
+
+    print(f"{median_ms(api):9.1f} ms  /api/issues/?status=in_progress now")
+    current = FeedbackIssueViewSet.get_queryset
+    FeedbackIssueViewSet.get_queryset = lambda self: current(self).order_by("inspection_id", "order", "pk")
+    print(f"{median_ms(api):9.1f} ms  the same, fix: ordered by (inspection_id, order, id)")
+
+    print(f"{median_ms(overview):9.1f} ms  overview now")
+    computed = selectors.theme_breakdown(selectors.latest_inspection_issues(Institution.objects.all()))
+    selectors.theme_breakdown = lambda issues: computed
+    print(f"{median_ms(overview):9.1f} ms  overview, fix: theme breakdown from a cache (the rest as it is)")
 
 
 if __name__ == "__main__":
