@@ -58,6 +58,7 @@ def test_the_admin_action_reparses_and_withdraws(three_notices, login, staff, dj
     assert ok.is_withdrawn and ok.withdrawn_by == staff
 
 
+@pytest.mark.django_db(transaction=True)  # committed uploads, so the parse runs as it does under `make run`
 def test_setup_demo_creates_accounts_imports_samples_and_can_run_twice(samples, capsys):
     call_command("setup_demo")
     first = capsys.readouterr().out
@@ -67,7 +68,9 @@ def test_setup_demo_creates_accounts_imports_samples_and_can_run_twice(samples, 
     assert User.objects.get(username="demo_staff").is_staff
     assert "demo_staff / " in first and "已导入" in first
     parsed = Notice.objects.filter(state="parsed")
-    assert InstitutionMember.objects.count() == len({n.institution_id for n in parsed if n.institution_id})
+    assert parsed.count() == len(samples)
+    assert InstitutionMember.objects.count() == len({n.institution_id for n in parsed})
+    assert f"clerk{len(samples)} / " in first
     assert User.objects.get(username="demo_staff").check_password(first.split("demo_staff / ")[1].split("（")[0])
 
 
