@@ -39,3 +39,11 @@ def clock(monkeypatch):
 def _own_rate_limit_namespace(settings):
     # CI's cache is a shared Redis: counts from another test (or an earlier run) must not leak in.
     settings.DISCLOSURE_RATE_KEY_PREFIX = f"disclosure-test:{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups, whatever an earlier transactional test's flush left (they come from a migration)."""
+    from tracking.roles import ensure_role_groups
+
+    ensure_role_groups()

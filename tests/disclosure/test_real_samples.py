@@ -66,8 +66,8 @@ def test_sample_003_states_no_window_so_it_stays_private_until_staff_set_one(upl
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups after the flush
-def test_a_notice_parsed_by_the_real_worker_appears_in_the_feed_and_takes_comments(real_queue, staff, clock):
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_parsed_by_the_real_worker_appears_in_the_feed_and_takes_comments(role_groups, real_queue, staff, clock):
     from tests.services import wait_for
 
     from notices.models import Notice
