@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-19"
+PARSER_VERSION = "2026.11.22-20"
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +235,8 @@ def _parse(text: str) -> ParsedNotice:
     if declared.issues is not None and issues and declared.issues != len(issues):
         warnings.append(ParseWarning("declared_issues_mismatch",
                                      f"通报称共有{declared.issues}个问题，实际列出{len(issues)}个"))
-    if declared.categories is not None and declared.categories != len(categories):
+    # only when some categories were found: a notice grouped by status alone lists none to compare
+    if declared.categories is not None and categories and declared.categories != len(categories):
         warnings.append(ParseWarning("declared_categories_mismatch",
                                      f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
     if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:

@@ -3,6 +3,14 @@ declared counts, statistics and immediate-rectification items.
 
 Everything here works on match-view strings and returns offsets or values;
 callers slice the display text.
+
+Status rule for a phrase that mixes status words (``classify_status``): decide
+by what the sentence says about the issue.  长期坚持 / 需长期坚持 / 长期整改
+present as the classification (「已完成整改（长期坚持）」「已完成阶段性目标，需长期
+坚持」) → long_term; otherwise 基本完成 / 阶段性成效 / 持续推进 / 正在整改 / 整改中 /
+持续整改 (「已基本完成，持续推进」) → in_progress; otherwise plain 已完成 /
+已整改到位 / 整改完成 → completed.  A clause promising to keep the result up
+(「已完成整改，并将长期坚持」) is not a classification: that issue is completed.
 """
 from __future__ import annotations
 
@@ -53,10 +61,55 @@ _STATUS_HINT_RE = re.compile(r"完成|整改|销号|办结|解决|推进|落实|
 
 
 def classify_status(phrase: str) -> str | None:
-    """A short phrase that is nothing but a status → the status, else None."""
+    """A short phrase that is nothing but a status → the status, else None.
+
+    A phrase of several status clauses (「已完成整改（长期坚持）」「已完成阶段性
+    目标，需长期坚持」「已基本完成，持续推进」) is decided by what it says about
+    the issue, see ``_mixed_status``."""
     s = phrase.strip().rstrip("。.!！;；,，").strip("()（）【】[]")
     if len(s) > 48 or not _STATUS_HINT_RE.search(s):
         return None
+    single = _single_status(s)
+    if single is not None or not _MIXED_SPLIT_RE.search(s):
+        return single
+    return _mixed_status(s)
+
+
+_MIXED_SPLIT_RE = re.compile(r"[,，;；、()（）【】\[\]]")
+# a clause about keeping the result up, not about the issue's state: 「并将长期坚持」「今后将持续巩固」
+_KEEP_UP_RE = re.compile(r"^(?:并|且|同时|今后|后续|下一步)?(?:将|要|会|还将|仍将|继续)")
+
+
+def _mixed_status(s: str) -> str | None:
+    """Several clauses, each a status (or a promise to keep it up).
+
+    The rule: a clause that classifies the issue as long-term (「长期坚持」
+    「需长期坚持」「长期整改」, bare or in brackets) makes it long_term; else a
+    clause saying it is under way (基本完成 / 阶段性成效 / 持续推进 / 正在整改 /
+    整改中 / 持续整改) makes it in_progress; else completed (已完成 /
+    已整改到位 / 整改完成).  A clause that promises to keep the result up
+    (「已完成整改，并将长期坚持」) says nothing about the issue's state and is
+    skipped, so that issue is completed.  Any other clause (a measure, a date
+    phrase) means the phrase is not a status at all."""
+    found = set()
+    for clause in _MIXED_SPLIT_RE.split(s):
+        clause = clause.strip()
+        if not clause:
+            continue
+        st = _single_status(clause)
+        if st is None:
+            if _KEEP_UP_RE.match(clause) and _STATUS_HINT_RE.search(clause) and len(clause) <= 12:
+                continue
+            return None
+        found.add(st)
+    for st in (STATUS_LONG_TERM, STATUS_IN_PROGRESS, STATUS_COMPLETED):
+        if st in found:
+            return st
+    return None
+
+
+def _single_status(s: str) -> str | None:
+    """One clause that is nothing but a status."""
     if "月" in s or "年" in s or "-" in s:
         s = _DATE_IN_RE.sub("", s)
     s = s.replace("了", "").strip()

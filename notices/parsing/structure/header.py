@@ -28,12 +28,16 @@ BODY_RE = re.compile(
 BODY_FALLBACK_RE = re.compile(r"根据(?P<c>[\u4e00-\u9fff]{2,12}?(?:党委|党组))(?:的)?(?:统一部署|巡[察视])")
 
 ORG_SUFFIX = r"(?:总支部?委员会|支部委员会|委员会|党委|党总支|总支|党支部|党组织|党组)"
-ORG_RE = re.compile(rf"(?:中共|中国共产党)(?P<n>[\u4e00-\u9fff]{{2,30}}?){ORG_SUFFIX}")
-TITLE_ORG_RE = re.compile(rf"^(?:中共|中国共产党)?(?P<n>[\u4e00-\u9fff]{{2,30}}?){ORG_SUFFIX}?关于")
+# a name may carry a second name in brackets: 某某市第一人民医院（某某大学附属医院）,
+# or a short name that is dropped later: 某某市人民医院（以下简称市医院）
+_NAME = r"[\u4e00-\u9fff]{2,30}?(?:\([\u4e00-\u9fff]{2,24}\))?"
+ORG_RE = re.compile(rf"(?:中共|中国共产党)(?P<n>{_NAME}){ORG_SUFFIX}")
+TITLE_ORG_RE = re.compile(rf"^(?:中共|中国共产党)?(?P<n>{_NAME}){ORG_SUFFIX}?关于")
 INTRO_ORG_RE = re.compile(
-    r"(?:对|向)(?P<n>[\u4e00-\u9fff]{2,30}?)(?:党委|党总支|党支部|党组|领导班子|党组织)?(?:开展|进行|实施)(?:了)?"
+    rf"(?:对|向)(?P<n>{_NAME})(?:党委|党总支|党支部|党组|领导班子|党组织)?(?:开展|进行|实施)(?:了)?"
     r"[\u4e00-\u9fff]{0,6}?巡[察视]"
 )
+_SHORT_NAME_RE = re.compile(r"\((?:以下简称|以下称|下称|简称)[^()]*\)$")
 _INSTITUTION_END = re.compile(r"(?:院|中心|所|站|局|委|办|校|学|公司|集团|馆)$")
 _GENERIC = {"我院", "本院", "医院", "院", "该院", "中心", "我中心", "本单位", "我单位", "单位", "我局"}
 _ADMIN = "省市县区旗州盟"
@@ -57,11 +61,12 @@ def sentences(text: str):
 
 # ---------------------------------------------------------------- institution
 def _clean_name(name: str) -> str | None:
+    name = _SHORT_NAME_RE.sub("", name)
     name = re.sub(r"^(?:中共|中国共产党)", "", name)
     name = re.sub(r"(?:党委|党总支|总支|党支部|党组织|党组)$", "", name)
     if len(name) < 3 or name in _GENERIC or name.startswith(("我", "本", "该")):
         return None
-    if not _INSTITUTION_END.search(name):
+    if not _INSTITUTION_END.search(name.split("(")[0]):
         return None
     return name
 
@@ -76,7 +81,7 @@ def institution_candidates(title: str, head: str, tail: str) -> list[str]:
         found += [m.group("n") for m in ORG_RE.finditer(text)]
     found += [m.group("n") for m in INTRO_ORG_RE.finditer(head)]
     for line in tail.split("\n"):
-        if re.fullmatch(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{3,30}}?{ORG_SUFFIX}?", line) and not ORG_RE.search(line):
+        if re.fullmatch(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{3,30}}?(?:\([\u4e00-\u9fff]{{2,24}}\))?{ORG_SUFFIX}?", line) and not ORG_RE.search(line):
             found.append(line)
     names = []
     for n in found:

@@ -1,0 +1,163 @@
+"""Patterns from published notices that the first version of the parser missed.
+
+Each test builds a synthetic notice (or a text snippet) in the genre's style;
+none is taken from the sample files.
+"""
+import pytest
+
+from notices.parsing.structure import parse_text
+from notices.parsing.structure.details import classify_status
+
+from .builders import notice, standard_body
+
+
+def _issues(p):
+    return [(i.category, i.number, i.title, i.status) for i in p.issues]
+
+
+# ------------------------------------------------ 1. issues inline in one paragraph
+@pytest.mark.xfail(reason="not handled yet", strict=True)
+def test_issues_listed_inline_inside_one_paragraph_are_split():
+    body = (
+        "二、巡察反馈问题整改落实情况\n"
+        "（一）关于贯彻落实党中央决策部署方面。1.理论学习不深入问题。整改情况：已完成整改，制定学习计划；"
+        "2.意识形态责任制落实不到位问题。整改情况：正在整改，计划年底前完成。\n"
+        "（二）关于全面从严治党方面。3.医德医风建设薄弱问题。整改情况：已完成整改。\n"
+    )
+    p = parse_text(notice(body))
+    assert [(c.number, c.title) for c in p.categories] == [("一", "关于贯彻落实党中央决策部署方面"), ("二", "关于全面从严治党方面")]
+    assert _issues(p) == [
+        ("一", "1", "理论学习不深入问题", "completed"),
+        ("一", "2", "意识形态责任制落实不到位问题", "in_progress"),
+        ("二", "3", "医德医风建设薄弱问题", "completed"),
+    ]
+
+
+def test_an_inline_numbered_list_of_measures_is_not_split_into_issues():
+    body = (
+        "二、巡察反馈问题整改落实情况\n"
+        "（一）关于党建方面\n"
+        "1.学习不深入问题。整改情况：已完成整改。整改措施：1.制定学习计划；2.开展专题研讨；3.建立学习台账。\n"
+        "2.组织生活不规范问题。整改情况：已完成整改。\n"
+    )
+    p = parse_text(notice(body))
+    assert [i.number for i in p.issues] == ["1", "2"]
+
+
+# ----------------------------------------------------- 2. table cells over lines
+_HEADER = ["序号", "反馈问题", "整改措施", "整改进展"]
+
+
+def _table_notice(rows):
+    body = "二、巡察反馈问题整改情况\n" + "\n".join(rows) + "\n"
+    return notice(body)
+
+
+def _expect_two(p):
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "in_progress")]
+    assert p.issues[0].title == "落实分级诊疗制度不到位，双向转诊通道不畅通"
+    assert p.issues[1].title == "口腔专科能力建设不足"
+
+
+@pytest.mark.xfail(reason="not handled yet", strict=True)
+def test_pipe_table_with_continuation_rows_is_put_back_together():
+    rows = [
+        "| 序号 | 反馈问题 | 整改措施 | 整改进展 |",
+        "| --- | --- | --- | --- |",
+        "| 1 | 落实分级诊疗制度不到位， | 与12家基层医疗机构建立医联体， | 已完成 |",
+        "|   | 双向转诊通道不畅通 | 开通双向转诊绿色通道 | 整改 |",
+        "| 2 | 口腔专科能力建设不足 | 新建种植中心 | 正在整改 |",
+    ]
+    _expect_two(parse_text(_table_notice(rows)))
+
+
+@pytest.mark.xfail(reason="not handled yet", strict=True)
+def test_tab_separated_rows_with_line_breaks_inside_cells_are_put_back_together():
+    rows = [
+        "序号\t反馈问题\t整改措施\t整改进展",
+        "1\t落实分级诊疗制度不到位，",
+        "双向转诊通道不畅通\t与12家基层医疗机构建立医联体，",
+        "开通双向转诊绿色通道\t已完成整改",
+        "2\t口腔专科能力建设不足\t新建种植中心\t正在整改",
+    ]
+    _expect_two(parse_text(_table_notice(rows)))
+
+
+@pytest.mark.xfail(reason="not handled yet", strict=True)
+def test_word_table_rows_wrapped_with_an_empty_number_cell_are_merged():
+    rows = [
+        "序号\t反馈问题\t整改措施\t整改进展",
+        "1\t落实分级诊疗制度不到位，\t与12家基层医疗机构建立\t已完成",
+        "\t双向转诊通道不畅通\t医联体\t整改",
+        "2\t口腔专科能力建设不足\t新建种植中心\t正在整改",
+    ]
+    _expect_two(parse_text(_table_notice(rows)))
+
+
+# -------------------------------------------------------- 3. mixed status phrases
+@pytest.mark.parametrize("phrase, status", [
+    ("已完成整改（长期坚持）", "long_term"),
+    ("已完成阶段性目标，需长期坚持", "long_term"),
+    ("已完成整改，长期坚持", "long_term"),
+    ("已基本完成，持续推进", "in_progress"),
+    ("取得阶段性成效，持续整改", "in_progress"),
+    ("已完成整改，并将长期坚持", "completed"),
+    ("已整改到位", "completed"),
+])
+def test_mixed_status_phrases_are_decided_by_what_they_say_about_the_issue(phrase, status):
+    assert classify_status(phrase) == status
+    p = parse_text(notice(standard_body(status_line=f"整改情况：{phrase}。")))
+    assert {i.status for i in p.issues} == {status}
+
+
+def test_a_mixed_phrase_with_unrelated_clauses_is_no_status():
+    assert classify_status("已完成整改，制定学习计划") is None
+    assert classify_status("长期坚持学习制度，开展研讨") is None
+
+
+# ------------------------------------------------- 4. institution names with brackets
+@pytest.mark.parametrize("name", ["某某市第一人民医院（某某大学附属医院）", "某某县中医院（县中西医结合医院）"])
+def test_institution_names_with_a_bracketed_second_name_are_kept_whole(name):
+    title = f"中共{name}委员会关于巡察整改进展情况的通报"
+    p = parse_text(notice(standard_body(), title=title, signature=f"中共{name}委员会\n2024年10月8日"))
+    assert p.institution == name
+    intro = f"根据市委统一部署，2024年3月11日至5月10日，市委第二巡察组对{name}党委进行了巡察。6月11日，市委第二巡察组反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), title="关于巡察整改进展情况的通报", intro=intro, signature="2024年10月8日"))
+    assert p.institution == name
+
+
+def test_a_bracketed_short_name_is_not_part_of_the_institution():
+    intro = "根据市委统一部署，2024年3月11日至5月10日，市委第二巡察组对某某市人民医院（以下简称市医院）党委进行了巡察。6月11日反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), title="关于巡察整改进展情况的通报", intro=intro, signature="2024年10月8日"))
+    assert p.institution == "某某市人民医院"
+
+
+# --------------------------------------------------------- 5. an unnumbered 巡察组
+def test_an_unnumbered_group_reuses_the_full_name_given_earlier():
+    intro = ("根据市委统一部署，2024年3月11日至5月10日，市委第二巡察组对某某市人民医院党委进行了巡察。"
+             "巡察组于6月11日向医院党委反馈了巡察意见。")
+    p = parse_text(notice(standard_body(), intro=intro))
+    assert p.inspection_group == "市委第二巡察组"
+    assert str(p.feedback_date) == "2024-06-11"
+
+
+def test_a_group_never_named_gives_no_group_but_the_feedback_date_is_kept():
+    intro = "2024年3月11日至5月10日，巡察组对某某市人民医院党委进行了巡察。巡察组于6月11日向医院党委反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), intro=intro))
+    assert p.inspection_group is None
+    assert str(p.feedback_date) == "2024-06-11"
+
+
+# -------------------------------------------------- 6. categories declared, none listed
+def test_no_category_warning_when_the_notice_lists_no_categories_at_all():
+    body = ("二、已整改的问题\n1.学习不深入问题。整改情况：已完成整改。\n2.制度不健全问题。整改情况：已完成整改。\n")
+    duty = "一、整改工作情况\n针对巡察反馈的3个方面2个问题，认真整改。\n"
+    p = parse_text(notice(body, duty=duty))
+    assert not p.categories and p.declared.categories == 3
+    assert "declared_categories_mismatch" not in [w.code for w in p.warnings]
+
+
+def test_the_category_warning_stays_when_some_categories_are_listed():
+    duty = "一、整改工作情况\n针对巡察反馈的3个方面4个问题，认真整改。\n"
+    p = parse_text(notice(standard_body(), duty=duty))
+    assert "declared_categories_mismatch" in [w.code for w in p.warnings]
