@@ -58,7 +58,7 @@ def test_uploads_are_checked_for_format_and_size(name, size, message):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_uploads_of_one_file_on_postgresql_leave_one_notice(require_postgres, hospital_a_clerk,
                                                                         monkeypatch):
     from django.db import connection

@@ -15,7 +15,7 @@ from tests.conftest import GOLD_DIR
 from tests.services import wait_for
 from tracking.models import FeedbackIssue, IssueStatement
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
