@@ -16,7 +16,6 @@ def _issues(p):
 
 
 # ------------------------------------------------ 1. issues inline in one paragraph
-@pytest.mark.xfail(reason="not handled yet", strict=True)
 def test_issues_listed_inline_inside_one_paragraph_are_split():
     body = (
         "二、巡察反馈问题整改落实情况\n"
@@ -161,3 +160,13 @@ def test_the_category_warning_stays_when_some_categories_are_listed():
     duty = "一、整改工作情况\n针对巡察反馈的3个方面4个问题，认真整改。\n"
     p = parse_text(notice(standard_body(), duty=duty))
     assert "declared_categories_mismatch" in [w.code for w in p.warnings]
+
+
+def test_a_paragraph_of_inline_issues_without_a_category_heading_is_split():
+    body = (
+        "二、巡察反馈问题整改落实情况\n"
+        "1、理论学习不深入问题。整改情况：已完成整改。2、制度执行不严格问题。整改情况：已基本完成，持续推进。"
+        "3、采购管理不规范问题。整改情况：已完成整改（长期坚持）。\n"
+    )
+    p = parse_text(notice(body))
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "in_progress"), ("3", "long_term")]

@@ -305,7 +305,59 @@ def normalize(text: str) -> Document:
             disp.append([d])
             match.append([m])
             view = _ends(m)
-    return Document(["".join(p) for p in disp], ["".join(p) for p in match])
+    return _split_inline_issues(["".join(p) for p in disp], ["".join(p) for p in match])
+
+
+# ------------------------------------------------- issues inline in a paragraph
+_INLINE_NUM_RE = re.compile(r"(?:(?<=[。;:])|^)\s*(\d{1,2})\s*[.、](?![\d%A-Za-z])")
+_INLINE_LABEL_RE = re.compile(
+    r"(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|状态)(?:及成效)?\s*(?::|】|\])"
+)
+_INLINE_CUE_RE = re.compile(r"[。;:]\s*\d{1,2}\s*[.、]")
+
+
+def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
+    """「（一）关于…方面。1.…问题。整改情况：…；2.…问题。整改情况：…」 → one line per issue.
+
+    A paragraph is cut before each inline number only when the numbers run on
+    (1, 2, 3…) and every part carries its own 整改情况-style label, so an inline
+    list of measures (「整改措施：1.…；2.…」) stays where it is."""
+    out_d: list[str] = []
+    out_m: list[str] = []
+    for d, m in zip(disp, match):
+        cuts = _inline_cuts(m) if len(m) > 20 and _INLINE_CUE_RE.search(m) else None
+        if not cuts:
+            out_d.append(d)
+            out_m.append(m)
+            continue
+        bounds = ([0] if cuts[0] > 0 else []) + cuts + [len(m)]
+        for a, b in zip(bounds, bounds[1:]):
+            if m[a:b].strip():
+                out_d.append(d[a:b].strip())
+                out_m.append(m[a:b].strip())
+    return Document(out_d, out_m)
+
+
+def _inline_cuts(m: str) -> list[int] | None:
+    found = list(_INLINE_NUM_RE.finditer(m))
+    if not found:
+        return None
+    nums = [int(x.group(1)) for x in found]
+    if any(b != a + 1 for a, b in zip(nums, nums[1:])):
+        return None
+    starts = [x.start(1) for x in found]
+    head = marker_of(m)
+    if starts[0] == 0:
+        if len(starts) < 2:
+            return None
+    else:
+        # a category heading before the first issue: 「（一）关于…方面。」, short and unlabelled
+        if not head or head[0] not in ("L1", "L2") or starts[0] > 60 or _INLINE_LABEL_RE.search(m, 0, starts[0]):
+            return None
+    ends = starts[1:] + [len(m)]
+    if not all(_INLINE_LABEL_RE.search(m, a, b) for a, b in zip(starts, ends)):
+        return None
+    return starts if starts[0] > 0 else starts[1:]
 
 
 def _ends(s: str) -> str:
