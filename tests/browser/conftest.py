@@ -20,24 +20,26 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
-def browser(django_db_setup):
+@pytest.fixture(scope="module")
+def browser():
+    # Module scope: Playwright's sync API refuses to start while another instance runs in this
+    # thread, so other packages' browser tests need ours stopped when this module is done.
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it: apt-get install chromium fonts-noto-cjk)")
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Once Playwright runs, Django hands this thread fresh connection objects
-    # (its connections live in context-local storage), which lack the snapshot
-    # that serialized_rollback restores after each flush; carry it over.
-    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """The role groups, whatever an earlier transactional test's flush left (see tracking.roles)."""
+    from tracking.roles import ensure_role_groups
+
+    ensure_role_groups()
 
 
 @pytest.fixture

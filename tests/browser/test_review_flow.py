@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from .conftest import log_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_filters_the_overview_verifies_an_issue_and_downloads_the_ledger(page, staff, progress, hospital_a):

@@ -8,6 +8,14 @@ from tests import factories
 
 
 @pytest.fixture
+def role_groups(transactional_db):
+    """The role groups, whatever an earlier transactional test's flush left; list it before the user fixtures."""
+    from tracking.roles import ensure_role_groups
+
+    ensure_role_groups()
+
+
+@pytest.fixture
 def today():
     return timezone.localdate()
 

@@ -10,9 +10,8 @@ from tracking.models import FeedbackIssue, StatusChange
 
 
 @pytest.mark.services
-# serialized_rollback: the role groups come from a data migration that a flush would erase.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_racing_reviewers_change_the_issue_once(require_postgres, staff, hospital_a, django_user_model):
+@pytest.mark.django_db(transaction=True)
+def test_racing_reviewers_change_the_issue_once(require_postgres, role_groups, staff, hospital_a, django_user_model):
     from django.contrib.auth.models import Group
 
     from tracking.roles import STAFF_GROUP
