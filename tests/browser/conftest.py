@@ -2,17 +2,17 @@
 
 Playwright's sync API runs an event loop in this thread, which makes Django
 refuse ORM calls as "async unsafe"; the tests only touch the ORM to set up
-data before the browser acts, so the guard is switched off here.
+data before the browser acts, so the guard is switched off while this
+module's browser runs (and only then: a subprocess such as
+``check --deploy`` must not inherit it).
 """
 import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from tests.conftest import PASSWORD, REPO  # noqa: E402
-from tests.review.conftest import progress, today  # noqa: E402,F401  (the same data set as the review tests)
+from tests.conftest import PASSWORD, REPO
+from tests.review.conftest import progress, today  # noqa: F401  (the same data set as the review tests)
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -28,7 +28,8 @@ def browser():
         pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it: apt-get install chromium fonts-noto-cjk)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
