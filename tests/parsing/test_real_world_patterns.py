@@ -58,7 +58,6 @@ def _expect_two(p):
     assert p.issues[1].title == "口腔专科能力建设不足"
 
 
-@pytest.mark.xfail(reason="not handled yet", strict=True)
 def test_pipe_table_with_continuation_rows_is_put_back_together():
     rows = [
         "| 序号 | 反馈问题 | 整改措施 | 整改进展 |",
@@ -70,7 +69,6 @@ def test_pipe_table_with_continuation_rows_is_put_back_together():
     _expect_two(parse_text(_table_notice(rows)))
 
 
-@pytest.mark.xfail(reason="not handled yet", strict=True)
 def test_tab_separated_rows_with_line_breaks_inside_cells_are_put_back_together():
     rows = [
         "序号\t反馈问题\t整改措施\t整改进展",
@@ -82,7 +80,6 @@ def test_tab_separated_rows_with_line_breaks_inside_cells_are_put_back_together(
     _expect_two(parse_text(_table_notice(rows)))
 
 
-@pytest.mark.xfail(reason="not handled yet", strict=True)
 def test_word_table_rows_wrapped_with_an_empty_number_cell_are_merged():
     rows = [
         "序号\t反馈问题\t整改措施\t整改进展",
@@ -170,3 +167,18 @@ def test_a_paragraph_of_inline_issues_without_a_category_heading_is_split():
     )
     p = parse_text(notice(body))
     assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "in_progress"), ("3", "long_term")]
+
+
+def test_a_short_tab_row_does_not_swallow_the_next_numbered_row_or_the_text_after_the_table():
+    rows = [
+        "序号\t反馈问题\t整改措施\t整改进展",
+        "（一）\t贯彻落实党中央决策部署方面",
+        "1\t落实分级诊疗制度不到位\t建立医联体\t已完成整改",
+        "（二）\t全面从严治党方面",
+        "2\t合同审查把关不严\t修订合同管理办法\t正在整改",
+    ]
+    body = "二、巡察反馈问题整改情况\n" + "\n".join(rows) + "\n"
+    p = parse_text(notice(body, next_steps="三、下一步工作打算\n医院党委将持续推进整改。\n"))
+    assert [(c.number, c.title) for c in p.categories] == [("一", "贯彻落实党中央决策部署方面"), ("二", "全面从严治党方面")]
+    assert _issues(p) == [("一", "1", "落实分级诊疗制度不到位", "completed"), ("二", "2", "合同审查把关不严", "in_progress")]
+    assert "持续推进整改" in p.next_steps

@@ -157,12 +157,14 @@ _NUMBER_CELL_RE = re.compile(r"^(?:(\d{1,3})[.、．]?|([（(][一二三四五�
 
 
 def _cells(line: str) -> list[str] | None:
-    """The cells of a table row: 「| a | b |」 (markdown) or tab-separated (Word, web pages)."""
+    """The cells of a table row: 「| a | b |」 (markdown) or tab-separated (Word, web pages).
+
+    A tab row keeps its empty cells (a leading tab is an empty number cell)."""
     s = line.strip()
     if len(s) > 2 and s.startswith("|") and s.endswith("|"):
         return [c.strip() for c in s[1:-1].split("|")]
     if "\t" in s:
-        cells = [c.strip() for c in s.split("\t")]
+        cells = [c.strip() for c in line.strip(" \n").split("\t")]
         if sum(1 for c in cells if c) >= 2:
             return cells
     return None
@@ -186,12 +188,40 @@ def _table_row(cells: list[str], header: list[str] | None) -> str:
     return marker + "".join(parts)
 
 
+def _numbered(cells: list[str]) -> bool:
+    return bool(cells) and bool(_NUMBER_CELL_RE.match(cells[0]))
+
+
 def _untable(lines: list[str]) -> list[str]:
+    """Table rows → running-text lines, putting back rows whose cells span several lines:
+    a continuation row with an empty number cell (「|  | …续 | … |」, a Word row wrapped),
+    and a tab row cut by line breaks inside its cells (fewer cells than the header)."""
     out: list[str] = []
     header: list[str] | None = None
+    pending: list[str] | None = None  # the row being put together
+    pending_tabs = False
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            row = _table_row(pending, header)
+            if row:
+                out.append(row)
+        pending = None
+
     for line in lines:
         cells = _cells(line)
+        incomplete = pending is not None and pending_tabs and header is not None and len(pending) < len(header)
+        if incomplete and line.strip() and not (cells and _numbered(cells)):
+            if cells is None and not marker_of(fold(line.strip())):
+                pending[-1] += line.strip()  # a line break inside the row's last cell
+                continue
+            if cells is not None and "\t" in line:
+                pending[-1] += cells[0]
+                pending.extend(cells[1:])
+                continue
         if cells is None:
+            flush()
             header = None
             out.append(line)
             continue
@@ -199,11 +229,20 @@ def _untable(lines: list[str]) -> list[str]:
             continue
         words = [c for c in cells if c]
         if all(len(c) <= 10 and not re.search(r"\d", c) for c in words) and sum(1 for c in words if _HEADER_WORD_RE.search(c)) >= 2:
+            flush()
             header = cells
             continue
-        row = _table_row(cells, header)
-        if row:
-            out.append(row)
+        if pending is not None and not cells[0] and _numbered(pending):
+            # a continuation row: each cell goes on with the cell above it
+            for k, c in enumerate(cells):
+                if c and k < len(pending):
+                    pending[k] += c
+                elif c:
+                    pending.append(c)
+            continue
+        flush()
+        pending, pending_tabs = list(cells), "\t" in line and not line.strip().startswith("|")
+    flush()
     return out
 
 
