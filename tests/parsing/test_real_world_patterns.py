@@ -182,3 +182,37 @@ def test_a_short_tab_row_does_not_swallow_the_next_numbered_row_or_the_text_afte
     assert [(c.number, c.title) for c in p.categories] == [("一", "贯彻落实党中央决策部署方面"), ("二", "全面从严治党方面")]
     assert _issues(p) == [("一", "1", "落实分级诊疗制度不到位", "completed"), ("二", "2", "合同审查把关不严", "in_progress")]
     assert "持续推进整改" in p.next_steps
+
+
+# ------------------------------------------------------------- 7. other layouts
+def test_category_headings_numbered_as_classes_of_problems():
+    body = ("二、巡察反馈问题整改落实情况\n第一类问题：党的建设方面\n1.学习不深入问题。整改情况：已完成整改。\n"
+            "第二类问题：内部管理方面\n2.采购不规范问题。整改情况：正在整改。\n")
+    p = parse_text(notice(body))
+    assert [(c.number, c.title) for c in p.categories] == [("一", "党的建设方面"), ("二", "内部管理方面")]
+    assert _issues(p) == [("一", "1", "学习不深入问题", "completed"), ("二", "2", "采购不规范问题", "in_progress")]
+
+
+def test_numbered_measures_under_an_issue_heading_with_the_status_after_them_are_not_issues():
+    body = ("二、巡察反馈问题整改落实情况\n（一）学习不深入问题\n1.修订学习计划。\n2.建立研讨台账。\n整改情况：已完成整改。\n"
+            "（二）采购不规范问题\n1.修订采购办法。\n2.建立供应商库。\n3.开展专项检查。\n整改情况：持续整改中。\n")
+    p = parse_text(notice(body))
+    assert p.categories == []
+    assert _issues(p) == [(None, "1", "学习不深入问题", "completed"), (None, "2", "采购不规范问题", "in_progress")]
+    assert p.issues[1].text.count("\n") >= 3
+
+
+def test_issues_under_categories_that_each_carry_a_label_stay_issues():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n1.学习不深入问题\n整改情况：已完成整改。\n"
+            "2.制度不健全问题\n整改情况：正在整改。\n（二）关于业务方面\n3.采购不规范问题\n整改情况：已完成整改。\n")
+    p = parse_text(notice(body))
+    assert [i.category for i in p.issues] == ["一", "一", "二"]
+
+
+@pytest.mark.parametrize("closing, start", [
+    ("公示期：2024年11月4日起5个工作日。", "2024-11-04"),
+    ("公示时间为2024年11月4日起5个工作日。", "2024-11-04"),
+])
+def test_a_publicity_period_given_as_working_days_keeps_the_start_only(closing, start):
+    p = parse_text(notice(standard_body(), closing="欢迎广大干部群众进行监督。" + closing + "联系电话：0371-66660000。"))
+    assert str(p.disclosure_start) == start and p.disclosure_end is None

@@ -211,6 +211,10 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
     otherwise it is the issue level and lower levels are measures inside issues."""
     lines = [ln for ln in issue_lines if not (ln.kind and _is_status_heading(ln))]
     kinds = Counter(ln.kind for ln in lines if ln.kind)
+    if kinds["C"]:
+        # 「第一类问题：…」 headings are categories whatever numbering the issues use
+        below = [k for k in ("Q",) + _LEVEL_ORDER if kinds[k]]
+        return "C", (below[0] if below else None)
     if kinds["Q"]:
         return ("L2" if kinds["L2"] else None), "Q"
     present = [k for k in _LEVEL_ORDER if kinds[k]]
@@ -223,8 +227,41 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
         # followed by a lower level straight away, or after an unlabelled intro paragraph
         below = Counter(k for k in (_leads_to(lines, i, top) for i in heads) if k)
         if below and sum(below.values()) * 2 >= len(heads) and bare * 2 > len(heads):
-            return top, below.most_common(1)[0][0]
+            sub = below.most_common(1)[0][0]
+            if not _measure_lists(lines, top, sub):
+                return top, sub
     return None, top
+
+
+def _measure_lists(lines: list[Line], top: str, sub: str) -> bool:
+    """Are the lower-level items lists of measures under each heading, with the
+    heading's status after the list (「（一）…问题」「1.修订…」「2.建立…」「整改情况：已完成」)?
+
+    Only the last item of a heading ever carries a label or status; real issues
+    under a category each carry their own."""
+    last_labelled = inner_labelled = groups = 0
+    group: list[list[Line]] = []
+
+    def close() -> None:
+        nonlocal last_labelled, inner_labelled, groups
+        if not group:
+            return
+        groups += 1
+        inner_labelled += sum(any(_ISSUE_LABEL_RE.search(x.match) or status_of_heading_text(x.match) for x in item)
+                              for item in group[:-1])
+        # the heading's status on a line of its own after the list, not on the last item's line
+        last_labelled += any(_ISSUE_LABEL_RE.match(x.match) for x in group[-1][1:])
+
+    for ln in lines:
+        if ln.kind == top:
+            close()
+            group = []
+        elif ln.kind == sub:
+            group.append([ln])
+        elif group:
+            group[-1].append(ln)
+    close()
+    return groups > 0 and inner_labelled == 0 and last_labelled * 2 > groups
 
 
 def _leads_to(lines: list[Line], i: int, top: str) -> str | None:
