@@ -216,3 +216,12 @@ def test_issues_under_categories_that_each_carry_a_label_stay_issues():
 def test_a_publicity_period_given_as_working_days_keeps_the_start_only(closing, start):
     p = parse_text(notice(standard_body(), closing="欢迎广大干部群众进行监督。" + closing + "联系电话：0371-66660000。"))
     assert str(p.disclosure_start) == start and p.disclosure_end is None
+
+
+def test_statuses_printed_only_in_a_summary_table_after_the_issues():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n1.学习不深入问题。制定学习计划。\n2.制度不健全问题。修订制度。\n"
+            "三、整改落实情况汇总表\n| 序号 | 问题 | 整改状态 |\n| --- | --- | --- |\n"
+            "| 1 | 学习不深入问题 | 已完成 |\n| 2 | 制度不健全问题 | 正在整改 |\n")
+    p = parse_text(notice(body, next_steps=""))
+    assert _issues(p) == [("一", "1", "学习不深入问题", "completed"), ("一", "2", "制度不健全问题", "in_progress")]
+    assert p.issues[1].status_evidence == "整改状态：正在整改"

@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-23"
+PARSER_VERSION = "2026.11.22-24"
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,40 @@ def _counts_from_status_headings(declared: DeclaredCounts, sections) -> Declared
     )
 
 
+def _statuses_from_summary(issues: list[ParsedIssue], lines: list[Line]) -> list[ParsedIssue]:
+    """Statuses printed only in a summary table after the issues (「三、整改完成情况汇总」).
+
+    Rows are matched to issues by number when the numbers are unique, else by
+    position when there are as many rows as issues; an issue's own status wins."""
+    rows: list[tuple[str, str, str]] = []
+    for ln in lines:
+        if ln.kind not in ("L3", "L4", "Q") or ln.num is None:
+            continue
+        _, body_start = _split_title(ln.rest, ln.rest_disp)
+        status, evidence, _ = details.issue_status(ln.rest[:body_start], ln.rest[body_start:])
+        if status != STATUS_NOT_STATED:
+            pos = ln.rest.find(evidence)
+            shown = ln.rest_disp[pos:pos + len(evidence)] if pos >= 0 else evidence
+            rows.append((str(ln.num), status, shown))
+    if not rows:
+        return issues
+    numbers = [x.number for x in issues]
+    if len(set(numbers)) == len(numbers):
+        found = {num: (st, ev) for num, st, ev in rows}
+    elif len(rows) == len(issues):
+        found = {i: (st, ev) for i, (_, st, ev) in enumerate(rows)}
+        numbers = list(range(len(issues)))
+    else:
+        return issues
+    out = []
+    for key, issue in zip(numbers, issues):
+        if issue.status == STATUS_NOT_STATED and key in found:
+            st, ev = found[key]
+            issue = dataclasses.replace(issue, status=st, status_evidence=ev)
+        out.append(issue)
+    return out
+
+
 def _parse(text: str) -> ParsedNotice:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -224,6 +258,9 @@ def _parse(text: str) -> ParsedNotice:
     issues = []
     for i, raw in enumerate(body.issues):
         issues.append(_issue(raw, i, context))
+    summary = [ln for s in sections if s.kind == "summary" for ln in s.lines]
+    if summary and issues:
+        issues = _statuses_from_summary(issues, summary)
     next_steps = "\n".join(
         "\n".join(([s.heading.disp] if s.heading else []) + [ln.disp for ln in s.lines]) for s in sections if s.kind == "next"
     )

@@ -118,6 +118,7 @@ def _title_kind(title: str) -> str | None:
     return None
 
 
+_SUMMARY_TITLE_RE = re.compile(r"(?:情况|进展|问题|状态|清单)(?:汇总|一览)(?:表)?$|(?:汇总|一览|统计)表$")
 _LATE_NEXT_RE = re.compile(r"下一步|下步|今后|后续|巩固|深化|长效|常态|持续")
 
 
@@ -139,6 +140,8 @@ def split_sections(lines: list[Line], stop: int) -> list[Section]:
         title_d = ln.rest_disp.strip() if ln.kind else ln.disp.strip()
         kind = _title_kind(title)
         status = None
+        if kind is None and seen_issues and _SUMMARY_TITLE_RE.search(title):
+            kind = "summary"  # 「三、整改完成情况汇总」: a table of the statuses of the issues above
         if kind is None:
             status = status_of_section_title(title)
             if status:
