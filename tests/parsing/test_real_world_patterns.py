@@ -98,6 +98,9 @@ def test_word_table_rows_wrapped_with_an_empty_number_cell_are_merged():
     ("已基本完成，持续推进", "in_progress"),
     ("取得阶段性成效，持续整改", "in_progress"),
     ("已完成整改，并将长期坚持", "completed"),
+    ("已完成整改并长期坚持", "completed"),
+    ("完成阶段性目标任务，长期坚持", "long_term"),
+    ("整改完成（需长期坚持）", "long_term"),
     ("已整改到位", "completed"),
 ])
 def test_mixed_status_phrases_are_decided_by_what_they_say_about_the_issue(phrase, status):
@@ -216,6 +219,11 @@ def test_issues_under_categories_that_each_carry_a_label_stay_issues():
 def test_a_publicity_period_given_as_working_days_keeps_the_start_only(closing, start):
     p = parse_text(notice(standard_body(), closing="欢迎广大干部群众进行监督。" + closing + "联系电话：0371-66660000。"))
     assert str(p.disclosure_start) == start and p.disclosure_end is None
+
+
+def test_a_publicity_period_ending_on_a_bare_day_of_the_same_month():
+    p = parse_text(notice(standard_body(), closing="欢迎监督。公示期为2024年11月4日至8日。联系电话：0371-66660000。"))
+    assert (str(p.disclosure_start), str(p.disclosure_end)) == ("2024-11-04", "2024-11-08")
 
 
 def test_statuses_printed_only_in_a_summary_table_after_the_issues():

@@ -126,6 +126,9 @@ RANGE_SEP_RE = re.compile(r"\s*(?:起至|起到|起|至|到|—+|–|-|~|～|〜
 _BARE_MONTH_END_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～)\s*(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![\d一二三四五六七八九十份]*[日号])")
 
 
+_BARE_DAY_END_RE = re.compile(r"\s*(?:起至|至|到|—+|–|-|~|～)\s*(3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]")
+
+
 def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, DateMatch] | None:
     """The first 「DATE 至 DATE」 in ``text``; the end inherits the start's year."""
     dates = find_dates(text, context)
@@ -137,6 +140,15 @@ def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, Da
                 end = DateMatch(b.start, b.end, b.text,
                                 _safe_date(b.date.year, b.date.month, 31), b.has_year, "month")
             return a, end
+    # 「2024年11月4日至8日」: a day and a bare day of the same month
+    for a in dates:
+        if a.precision == "day" and a.date:
+            m = _BARE_DAY_END_RE.match(text, a.end)
+            if m:
+                day = to_int(m.group(1)) or 0
+                if a.date.day < day <= _last_day(a.date.year, a.date.month):
+                    end_date = dt.date(a.date.year, a.date.month, day)
+                    return a, DateMatch(m.start(1), m.end(), text[m.start(1):m.end()], end_date, False, "day")
     # 「2024年3月至5月」: a month-only start and a bare month
     for a in dates:
         if a.precision == "month" and a.date:

@@ -10,7 +10,8 @@ present as the classification (「已完成整改（长期坚持）」「已完�
 坚持」) → long_term; otherwise 基本完成 / 阶段性成效 / 持续推进 / 正在整改 / 整改中 /
 持续整改 (「已基本完成，持续推进」) → in_progress; otherwise plain 已完成 /
 已整改到位 / 整改完成 → completed.  A clause promising to keep the result up
-(「已完成整改，并将长期坚持」) is not a classification: that issue is completed.
+(「已完成整改，并将长期坚持」「已完成整改并长期坚持」) is not a classification:
+that issue is completed.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ _PROGRESS_RE = re.compile(
     r"^(?:(?:正在|仍在|尚在)(?:持续|积极|加快|全力|有序|稳步|按计划|按序时|按时序)?(?:进度)?(?:整改|推进|落实|进行|实施|解决)(?:中|之中)?"
     r"|(?:持续|正在)?(?:整改|推进|落实|办理)中|持续推进(?:中|整改)?|持续整改(?:中)?|整改推进中|正在整改中"
     r"|(?:已经?)?取得(?:了)?(?:阶段性|初步|明显)(?:成效|成果|进展)|阶段性(?:整改)?(?:完成|成效|成果)"
-    r"|(?:已经?)?基本(?:完成(?:整改)?|整改完成|整改到位|完成整改|整改)|部分完成|(?:已经?)?完成阶段性(?:整改)?(?:任务|目标)|(?:尚未|未|还未|暂未|没有)(?:完成|整改完成|完成整改|整改到位|整改完毕))$"
+    r"|(?:已经?)?基本(?:完成(?:整改)?|整改完成|整改到位|完成整改|整改)|部分完成|(?:已经?)?完成(?:了)?阶段性(?:整改)?(?:目标任务|任务|目标|工作)|(?:尚未|未|还未|暂未|没有)(?:完成|整改完成|完成整改|整改到位|整改完毕))$"
 )
 _DONE_RE = re.compile(
     r"^(?:(?:已经?|均已|已全部|全部|已经全部)(?:完成整改(?:任务)?|整改完成|整改完毕|整改到位|完成|整改|销号|整改销号|办结|解决|整改落实|落实整改|落实到位|完成整改销号)"
@@ -75,8 +76,9 @@ def classify_status(phrase: str) -> str | None:
     return _mixed_status(s)
 
 
-_MIXED_SPLIT_RE = re.compile(r"[,，;；、()（）【】\[\]]")
+_MIXED_SPLIT_RE = re.compile(r"[,，;；、()（）【】\[\]]|(?<=[\u4e00-\u9fff])(?=并(?:将|长期|持续|继续|常态))")
 # a clause about keeping the result up, not about the issue's state: 「并将长期坚持」「今后将持续巩固」
+_ADDED_RE = re.compile(r"^(?:并|且|同时)")
 _KEEP_UP_RE = re.compile(r"^(?:并|且|同时|今后|后续|下一步)?(?:将|要|会|还将|仍将|继续)")
 
 
@@ -88,7 +90,7 @@ def _mixed_status(s: str) -> str | None:
     clause saying it is under way (基本完成 / 阶段性成效 / 持续推进 / 正在整改 /
     整改中 / 持续整改) makes it in_progress; else completed (已完成 /
     已整改到位 / 整改完成).  A clause that promises to keep the result up
-    (「已完成整改，并将长期坚持」) says nothing about the issue's state and is
+    (「已完成整改，并将长期坚持」, or one added with 并) says nothing about the issue's state and is
     skipped, so that issue is completed.  Any other clause (a measure, a date
     phrase) means the phrase is not a status at all."""
     found = set()
@@ -96,6 +98,8 @@ def _mixed_status(s: str) -> str | None:
         clause = clause.strip()
         if not clause:
             continue
+        if _ADDED_RE.match(clause) and _STATUS_HINT_RE.search(clause) and len(clause) <= 12:
+            continue  # 「并长期坚持」 added to what was done: keeping it up
         st = _single_status(clause)
         if st is None:
             if _KEEP_UP_RE.match(clause) and _STATUS_HINT_RE.search(clause) and len(clause) <= 12:
