@@ -233,3 +233,26 @@ def test_statuses_printed_only_in_a_summary_table_after_the_issues():
     p = parse_text(notice(body, next_steps=""))
     assert _issues(p) == [("一", "1", "学习不深入问题", "completed"), ("一", "2", "制度不健全问题", "in_progress")]
     assert p.issues[1].status_evidence == "整改状态：正在整改"
+
+
+# ------------------------------------------- traditional characters, wrapped lines
+_UNSEEN = sorted((__import__("pathlib").Path(__file__).resolve().parents[1] / "generalization" / "notices").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _UNSEEN, ids=[p.stem for p in _UNSEEN])
+def test_traditional_character_versions_of_the_unseen_layouts_parse_as_well(path):
+    import json
+
+    from opencc import OpenCC
+
+    from .test_samples import _scorer
+
+    gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    parsed = parse_text(OpenCC("s2t").convert(path.read_text(encoding="utf-8")))
+    assert _scorer(fold=True).score_one(gold, parsed.to_dict())["notes"] == []
+
+
+def test_a_phone_number_wrapped_onto_the_line_after_its_label_is_found():
+    closing = "欢迎广大干部群众进行监督。公开期限：2024年10月8日至10月22日。联系电话：\n0371-66660000；电子邮箱：rmyy@163.com。"
+    p = parse_text(notice(standard_body(), closing=closing))
+    assert p.contacts.phones == ["0371-66660000"]

@@ -308,8 +308,9 @@ def parse_body(sections: list[Section]) -> BodyResult:
         if len(plain) >= 2:
             issue_level = "L1"
     elif cat_level is None and plain:
-        specific = [s for s in plain if not GENERIC_REGION_RE.search(s.title.rstrip("。:："))]
-        l1_cats = bool(specific) and (len(specific) >= 2 or any("方面" in s.title for s in specific))
+        # on the match view: a traditional-character title must read the same
+        specific = [s for s in plain if not GENERIC_REGION_RE.search(s.heading.rest.strip().rstrip("。:"))]
+        l1_cats = bool(specific) and (len(specific) >= 2 or any("方面" in s.heading.rest for s in specific))
 
     last_issue = 0
     seen_cats: set[tuple[str, str]] = set()

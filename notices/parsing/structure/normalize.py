@@ -154,7 +154,8 @@ class Document:
 
 # ------------------------------------------------------------------ tables
 _SEPARATOR_CELL_RE = re.compile(r"^:?-{2,}:?$")
-_HEADER_WORD_RE = re.compile(r"序号|编号|问题|措施|情况|进展|进度|时限|期限|责任|成效|状态|结果|备注|类别|方面")
+# tables are read before traditional characters are folded: both spellings
+_HEADER_WORD_RE = re.compile(r"序[号號]|[编編][号號]|[问問][题題]|措施|情[况況]|[进進]展|[进進]度|[时時]限|期限|[责責]任|成效|[状狀]态|[状狀]態|[结結]果|[备備][注註]|[类類]别|[类類]別|方面")
 _NUMBER_CELL_RE = re.compile(r"^(?:(\d{1,3})[.、．]?|([（(][一二三四五六七八九十]{1,3}[)）])|([一二三四五六七八九十]{1,3})[、.]?)$")
 
 
@@ -286,6 +287,9 @@ def _wrap_width(match_lines: list[str]) -> int | None:
     return width if near >= 0.4 * len(lengths) else None
 
 
+_CONTACT_LABEL_END_RE = re.compile(r"(?:电话|手机|热线|传真|邮箱|信箱|邮件|地址|联系方式)\s*:\s*$")
+
+
 def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
     if not prev.strip() or not nxt:
@@ -295,6 +299,8 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
         return True  # 「1.」 alone on its line (a list number split from its text)
     if nxt[0] in ",，。、;；:：)）”’!！?？":
         return True  # no line starts with a comma or a closing mark
+    if _CONTACT_LABEL_END_RE.search(prev) and re.match(r"[\d(A-Za-z]", nxt):
+        return True  # 「联系电话：」 at a line end, the number on the next line
     if ends_terminal(prev):
         return False
     if wrap and len(prev) >= wrap - 3 and not marker_of(nxt) and not is_date_only(nxt):
