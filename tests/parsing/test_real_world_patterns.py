@@ -256,3 +256,14 @@ def test_a_phone_number_wrapped_onto_the_line_after_its_label_is_found():
     closing = "欢迎广大干部群众进行监督。公开期限：2024年10月8日至10月22日。联系电话：\n0371-66660000；电子邮箱：rmyy@163.com。"
     p = parse_text(notice(standard_body(), closing=closing))
     assert p.contacts.phones == ["0371-66660000"]
+
+
+def test_issues_inline_with_bracketed_chinese_numbers_under_a_category_heading():
+    body = (
+        "二、关于党的建设方面。（一）理论学习不深入问题。整改情况：已完成整改。（二）组织生活不规范问题。整改情况：正在整改。\n"
+        "三、关于业务管理方面。（三）采购管理不规范问题。整改情况：已完成整改。\n"
+    )
+    p = parse_text(notice(body, next_steps="四、下一步工作打算\n持续巩固整改成果。\n"))
+    assert [(c.number, c.title) for c in p.categories] == [("二", "关于党的建设方面"), ("三", "关于业务管理方面")]
+    assert _issues(p) == [("二", "1", "理论学习不深入问题", "completed"), ("二", "2", "组织生活不规范问题", "in_progress"),
+                          ("三", "3", "采购管理不规范问题", "completed")]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .dates import is_date_only
+from .numerals import to_int
 
 # ---------------------------------------------------------------- 1:1 folding
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII → ASCII
@@ -356,11 +357,15 @@ def normalize(text: str) -> Document:
 
 
 # ------------------------------------------------- issues inline in a paragraph
-_INLINE_NUM_RE = re.compile(r"(?:(?<=[。;:])|^)\s*(\d{1,2})\s*[.、](?![\d%A-Za-z])")
+_INLINE_NUM_RES = (
+    re.compile(r"(?:(?<=[。;:])|^)\s*(\d{1,2})\s*[.、](?![\d%A-Za-z])"),  # 1. 1、
+    re.compile(r"(?:(?<=[。;:])|^)\s*\(([一二三四五六七八九十]{1,3})\)"),  # （一）
+    re.compile(r"(?:(?<=[。;:])|^)\s*\((\d{1,2})\)"),  # （1）
+)
 _INLINE_LABEL_RE = re.compile(
     r"(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|状态)(?:及成效)?\s*(?::|】|\])"
 )
-_INLINE_CUE_RE = re.compile(r"[。;:]\s*\d{1,2}\s*[.、]")
+_INLINE_CUE_RE = re.compile(r"[。;:]\s*(?:\d{1,2}\s*[.、]|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
 
 
 def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
@@ -386,13 +391,21 @@ def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
 
 
 def _inline_cuts(m: str) -> list[int] | None:
-    found = list(_INLINE_NUM_RE.finditer(m))
+    for rx in _INLINE_NUM_RES:
+        cuts = _inline_cuts_by(m, rx)
+        if cuts:
+            return cuts
+    return None
+
+
+def _inline_cuts_by(m: str, rx: re.Pattern) -> list[int] | None:
+    found = list(rx.finditer(m))
     if not found:
         return None
-    nums = [int(x.group(1)) for x in found]
+    nums = [to_int(x.group(1)) or 0 for x in found]
     if any(b != a + 1 for a, b in zip(nums, nums[1:])):
         return None
-    starts = [x.start(1) for x in found]
+    starts = [x.end() - len(x.group(0).lstrip()) for x in found]
     head = marker_of(m)
     if starts[0] == 0:
         if len(starts) < 2:
