@@ -99,6 +99,7 @@ def test_word_table_rows_wrapped_with_an_empty_number_cell_are_merged():
     ("取得阶段性成效，持续整改", "in_progress"),
     ("已完成整改，并将长期坚持", "completed"),
     ("已完成整改并长期坚持", "completed"),
+    ("已整改完成并销号", "completed"),
     ("完成阶段性目标任务，长期坚持", "long_term"),
     ("整改完成（需长期坚持）", "long_term"),
     ("已整改到位", "completed"),

@@ -76,7 +76,7 @@ def classify_status(phrase: str) -> str | None:
     return _mixed_status(s)
 
 
-_MIXED_SPLIT_RE = re.compile(r"[,，;；、()（）【】\[\]]|(?<=[\u4e00-\u9fff])(?=并(?:将|长期|持续|继续|常态))")
+_MIXED_SPLIT_RE = re.compile(r"[,，;；、()（）【】\[\]]|(?<=[\u4e00-\u9fff])(?=并)")
 # a clause about keeping the result up, not about the state: 「并将长期坚持」「今后将持续巩固」
 _ADDED_RE = re.compile(r"^(?:并|且|同时)")
 _KEEP_UP_RE = re.compile(r"^(?:并|且|同时|今后|后续|下一步)?(?:将|要|会|还将|仍将|继续)")
