@@ -268,3 +268,13 @@ def test_issues_inline_with_bracketed_chinese_numbers_under_a_category_heading()
     assert [(c.number, c.title) for c in p.categories] == [("二", "关于党的建设方面"), ("三", "关于业务管理方面")]
     assert _issues(p) == [("二", "1", "理论学习不深入问题", "completed"), ("二", "2", "组织生活不规范问题", "in_progress"),
                           ("三", "3", "采购管理不规范问题", "completed")]
+
+
+def test_a_ledger_column_saying_whether_the_issue_is_done():
+    rows = [
+        "序号\t反馈问题\t整改措施\t是否完成",
+        "1\t落实分级诊疗制度不到位\t建立医联体\t是",
+        "2\t口腔专科能力建设不足\t新建种植中心\t否",
+    ]
+    p = parse_text(_table_notice(rows))
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "in_progress")]

@@ -53,6 +53,7 @@ _STATUS_PREFIX_RE = re.compile(
 _DATE_IN_RE = re.compile(r"(?:于|在)?(?:" + DATE_RE.pattern + r")(?:前|以前|之前)?")
 _LABEL_RE = re.compile(r"^[【\[]?([\u4e00-\u9fff、及和与]{2,14})(?::|】|\])")  # 「整改情况：」「【整改情况】」
 _STATUS_LABEL_RE = re.compile(r"(?:状态|完成情况|进展|进度|整改情况|落实情况|整改结果)$")
+_YES_NO_LABEL_RE = re.compile(r"^是否(?:已经?)?(?:完成|整改完成|完成整改|整改到位|办结|销号)(?:整改)?$")
 _DEADLINE_LABEL_RE = re.compile(r"(?:时限|期限|时间)$")
 _PAREN_RE = re.compile(r"[(【\[]([^()【】\[\]]{2,14})[)】\]]")
 _SENT_RE = re.compile(r"[^。!?;\n]+")
@@ -171,6 +172,9 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
             st = classify_status(content) or classify_status(_first_clause(content))
             if st is None and _STATUS_LABEL_RE.search(label) and content.rstrip("。.") in ("完成", "完结", "办结"):
                 st = STATUS_COMPLETED  # 「整改状态：完成」
+            if st is None and _YES_NO_LABEL_RE.search(label) and content.rstrip("。.") in ("是", "否"):
+                # 「是否完成：是」, a ledger column: 否 means not done yet
+                st = STATUS_COMPLETED if content.startswith("是") else STATUS_IN_PROGRESS
             if st:
                 if _DEADLINE_LABEL_RE.search(label):
                     weak = weak or (st, sent)
