@@ -278,3 +278,18 @@ def test_a_ledger_column_saying_whether_the_issue_is_done():
     ]
     p = parse_text(_table_notice(rows))
     assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "in_progress")]
+
+
+def test_inline_issues_whose_status_closes_each_item():
+    body = ("二、巡察反馈问题整改落实情况\n"
+            "（一）关于党的建设方面：1.理论学习不深入问题，已整改完成；2.组织生活不规范问题，正在整改；3.发展党员程序不规范问题，需长期坚持。\n")
+    p = parse_text(notice(body))
+    assert _issues(p) == [("一", "1", "理论学习不深入问题", "completed"), ("一", "2", "组织生活不规范问题", "in_progress"),
+                          ("一", "3", "发展党员程序不规范问题", "long_term")]
+
+
+def test_an_inline_list_of_measures_ending_in_a_status_is_not_split():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n"
+            "1.学习不深入问题。整改措施：1.制定学习计划；2.开展专题研讨，已完成。\n2.制度不健全问题。整改情况：已完成整改。\n")
+    p = parse_text(notice(body))
+    assert [i.number for i in p.issues] == ["1", "2"]

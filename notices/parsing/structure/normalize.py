@@ -390,6 +390,14 @@ def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
     return Document(out_d, out_m)
 
 
+def _ends_with_status(part: str) -> bool:
+    """「1.学习不深入问题，已整改完成；」: an inline item whose last clause is its status."""
+    from .details import classify_status  # details does not import this module
+
+    tail = re.split(r"[,，]", part.rstrip("。;；.  "))
+    return len(tail) > 1 and classify_status(tail[-1]) is not None
+
+
 def _inline_cuts(m: str) -> list[int] | None:
     for rx in _INLINE_NUM_RES:
         cuts = _inline_cuts_by(m, rx)
@@ -415,7 +423,7 @@ def _inline_cuts_by(m: str, rx: re.Pattern) -> list[int] | None:
         if not head or head[0] not in ("L1", "L2") or starts[0] > 60 or _INLINE_LABEL_RE.search(m, 0, starts[0]):
             return None
     ends = starts[1:] + [len(m)]
-    if not all(_INLINE_LABEL_RE.search(m, a, b) for a, b in zip(starts, ends)):
+    if not all(_INLINE_LABEL_RE.search(m, a, b) or _ends_with_status(m[a:b]) for a, b in zip(starts, ends)):
         return None
     return starts if starts[0] > 0 else starts[1:]
 
