@@ -293,3 +293,13 @@ def test_an_inline_list_of_measures_ending_in_a_status_is_not_split():
             "1.学习不深入问题。整改措施：1.制定学习计划；2.开展专题研讨，已完成。\n2.制度不健全问题。整改情况：已完成整改。\n")
     p = parse_text(notice(body))
     assert [i.number for i in p.issues] == ["1", "2"]
+
+
+def test_statuses_given_by_issue_number_in_a_sentence_outside_the_issues():
+    duty = ("一、整改工作总体情况\n医院党委逐项整改。截至目前，第1、2、4项问题已完成整改，第3项问题正在整改。\n")
+    p = parse_text(notice(standard_body(status_line="整改措施：修订制度。"), duty=duty))
+    assert [(i.number, i.status) for i in p.issues] == [("1", "completed"), ("2", "completed"), ("3", "in_progress"), ("4", "completed")]
+    assert p.issues[2].status_evidence == "第3项问题正在整改"
+    duty = "一、整改工作总体情况\n截至目前，第1至3项问题已完成整改，第4项问题需长期坚持。\n"
+    p = parse_text(notice(standard_body(status_line="整改措施：修订制度。"), duty=duty))
+    assert [i.status for i in p.issues] == ["completed", "completed", "completed", "long_term"]

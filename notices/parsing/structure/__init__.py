@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-31"
+PARSER_VERSION = "2026.11.22-32"
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +182,46 @@ def _statuses_from_summary(issues: list[ParsedIssue], lines: list[Line]) -> list
     return out
 
 
+_NUMBERED_STATUS_RE = re.compile(
+    r"第\s*((?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:\s*[、,和及至到—-]\s*第?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))*)"
+    r"\s*(?:项|个|条|号)(?:问题)?"
+)
+
+
+def _statuses_by_number(issues: list[ParsedIssue], match: str, display: str) -> list[ParsedIssue]:
+    """「截至目前，第1、2、4项问题已完成整改，第3项问题正在整改」 outside the issues:
+    statuses for issues that state none themselves (numbers must be unique)."""
+    numbers = [x.number for x in issues]
+    if len(set(numbers)) != len(numbers):
+        return issues
+    found: dict[str, tuple[str, str]] = {}
+    for cm in re.finditer(r"[^。;,，\n]+", match):
+        clause = cm.group(0)
+        m = _NUMBERED_STATUS_RE.search(clause)
+        if not m:
+            continue
+        st = details.classify_status(clause[m.end():])
+        if not st:
+            continue
+        nums: list[int] = []
+        for part in re.finditer(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(\s*[至到—-]\s*)?", m.group(1)):
+            n = to_int(part.group(1))
+            if n is None:
+                continue
+            if nums and nums[-1] < 0:  # the end of a range 「第1至3项」
+                start = -nums.pop()
+                nums += list(range(start, min(n, start + 200) + 1))
+            else:
+                nums.append(-n if part.group(2) else n)
+        shown = display[cm.start():cm.end()].strip()
+        for n in nums:
+            found.setdefault(str(abs(n)), (st, shown))
+    if not found:
+        return issues
+    return [dataclasses.replace(x, status=found[x.number][0], status_evidence=found[x.number][1])
+            if x.status == STATUS_NOT_STATED and x.number in found else x for x in issues]
+
+
 def _parse(text: str) -> ParsedNotice:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -261,6 +301,9 @@ def _parse(text: str) -> ParsedNotice:
     summary = [ln for s in sections if s.kind == "summary" for ln in s.lines]
     if summary and issues:
         issues = _statuses_from_summary(issues, summary)
+    if any(x.status == STATUS_NOT_STATED for x in issues):
+        said = about + summary + [ln for s in sections if s.kind == "next" for ln in s.lines]
+        issues = _statuses_by_number(issues, _lines_text(said, "match"), _lines_text(said))
     next_steps = "\n".join(
         "\n".join(([s.heading.disp] if s.heading else []) + [ln.disp for ln in s.lines]) for s in sections if s.kind == "next"
     )
