@@ -4,9 +4,7 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM set-up beside Playwright's event loop
-
-from tests.conftest import PASSWORD, REPO  # noqa: E402
+from tests.conftest import PASSWORD, REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +23,10 @@ def chromium():
         pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's loop runs in this thread, so Django would refuse the ORM set-up; allow it only while this
+    # module runs (set at import time it leaked into `manage.py check --deploy` subprocesses of other tests).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
