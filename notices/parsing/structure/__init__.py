@@ -197,6 +197,8 @@ def _statuses_by_number(issues: list[ParsedIssue], match: str, display: str) -> 
     found: dict[str, tuple[str, str]] = {}
     for cm in re.finditer(r"[^。;,，\n]+", match):
         clause = cm.group(0)
+        if len(clause) > 80 or "第" not in clause:
+            continue  # a status clause is short; this also keeps hostile text linear
         m = _NUMBERED_STATUS_RE.search(clause)
         if not m:
             continue
