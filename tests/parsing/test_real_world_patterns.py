@@ -303,3 +303,10 @@ def test_statuses_given_by_issue_number_in_a_sentence_outside_the_issues():
     duty = "一、整改工作总体情况\n截至目前，第1至3项问题已完成整改，第4项问题需长期坚持。\n"
     p = parse_text(notice(standard_body(status_line="整改措施：修订制度。"), duty=duty))
     assert [i.status for i in p.issues] == ["completed", "completed", "completed", "long_term"]
+
+
+def test_a_title_loses_its_whole_closing_status_and_keeps_the_status():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n1.学习不深入问题，已基本完成，持续推进。\n"
+            "2.制度不健全问题，已完成整改，并将长期坚持。\n")
+    p = parse_text(notice(body))
+    assert _issues(p) == [("一", "1", "学习不深入问题", "in_progress"), ("一", "2", "制度不健全问题", "completed")]

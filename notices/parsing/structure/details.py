@@ -156,11 +156,9 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
     first_body = next((i for i, m in enumerate(sents) if m.start() >= title_end), None)
     # the title sentence's own last clause: 「1.xxx问题，已整改完成。」
     head_sent = sents[0].group(0)
-    clauses = re.split(r"[,，]", head_sent)
-    if len(clauses) > 1:
-        st = classify_status(clauses[-1])
-        if st:
-            return st, head_sent, False
+    tail = status_suffix(head_sent)
+    if tail:
+        return tail[0], head_sent, False
     pending_label = None  # 「整改落实情况：」 alone on its line, the status on the next
     for i, m in enumerate(sents):
         sent = m.group(0).strip()
@@ -210,13 +208,23 @@ def _last_clause_after_prefix(sent: str) -> str:
     return re.sub(r"^(?:目前|截至目前|截止目前|现在?|至此)[,，]", "", sent)
 
 
+def status_suffix(text: str) -> tuple[str, int] | None:
+    """(status, where it starts) of the longest run of closing clauses that is a
+    status: 「…问题，已基本完成，持续推进」 → in_progress from 已基本完成;
+    「…问题，已完成整改，并将长期坚持」 → completed.  At most the last three clauses."""
+    parts = re.split(r"([,，]|——|—)", text)
+    for i in range(max(2, len(parts) - 5), len(parts), 2):
+        st = classify_status("".join(parts[i:]))
+        if st:
+            return st, len("".join(parts[:i - 1]))
+    return None
+
+
 def title_status_clause(title: str) -> str:
     """Strip a trailing status clause or bracket from a title."""
     title = re.sub(r"[(（【\[][^()（）【】\[\]]{2,14}[)）】\]]$", lambda m: "" if classify_status(m.group(0)[1:-1]) else m.group(0), title)
-    parts = re.split(r"([,，]|——|—)", title)
-    if len(parts) >= 3 and classify_status(parts[-1]):
-        title = "".join(parts[:-2])
-    return title
+    tail = status_suffix(title)
+    return title[:tail[1]] if tail else title
 
 
 def status_of_section_title(title: str) -> str | None:

@@ -392,10 +392,9 @@ def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
 
 def _ends_with_status(part: str) -> bool:
     """「1.学习不深入问题，已整改完成；」: an inline item whose last clause is its status."""
-    from .details import classify_status  # details does not import this module
+    from .details import status_suffix  # details does not import this module
 
-    tail = re.split(r"[,，]", part.rstrip("。;；.  "))
-    return len(tail) > 1 and classify_status(tail[-1]) is not None
+    return status_suffix(part.rstrip("。;；.  ")) is not None
 
 
 def _inline_cuts(m: str) -> list[int] | None:
