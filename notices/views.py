@@ -66,6 +66,7 @@ def _upload(request):
 @require_GET
 def notice_detail(request, pk):
     notice = get_object_or_404(_visible(request.user), pk=pk)
+    public = rules.is_public(notice)
     return render(request, "notices/detail.html", {
         "notice": notice,
         "summary": notice_summary(notice),
@@ -73,7 +74,8 @@ def notice_detail(request, pk):
         "statements": notice.statements.select_related("issue").order_by("order"),
         "issue_url_base": _issue_url_base(),
         "can_reparse": rules.can_reparse(request.user, notice),
-        "can_withdraw": rules.can_withdraw(request.user, notice) and not rules.is_public(notice),
+        "can_withdraw": rules.can_withdraw(request.user, notice) and not public,
+        "is_public": public,
     })
 
 
