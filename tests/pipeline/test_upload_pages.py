@@ -167,3 +167,10 @@ def test_issue_titles_from_the_notice_are_escaped(fake_parser, upload, login, ho
     mine = upload(hospital_a_clerk, "a.txt")
     page = login(hospital_a_clerk).get(f"/notices/{mine.pk}/").content.decode()
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;收费不规范" in page
+def test_notice_page_links_to_its_disclosure_management(login, hospital_a_clerk, django_capture_on_commit_callbacks):
+    from notices.services import notice_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice, _ = notice_create(data="根据市委统一部署……".encode(), filename="n.txt", uploaded_by=hospital_a_clerk)
+    page = login(hospital_a_clerk).get(f"/notices/{notice.pk}/").content.decode()
+    assert f'href="/public/manage/{notice.pk}/"' in page
