@@ -10,7 +10,11 @@ which an issue: a level whose headings are bare (no label, no status, no body)
 and lead straight to the next level's headings is a category level; otherwise
 the highest level holds the issues and lower levels are lists inside them.
 Numbers are checked against the running sequence, so a list inside an issue
-numbered like the issues does not start new ones.
+numbered like the issues does not start new ones.  A lower level whose items
+never carry a label, with the heading's 整改情况 on a line after the list, is a
+list of measures and the heading above it the issue.  「第一类问题：…」
+headings are always categories.  A summary section after the issues
+(「整改完成情况汇总」) only lends statuses to them and adds no issues.
 """
 from __future__ import annotations
 

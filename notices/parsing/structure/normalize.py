@@ -12,7 +12,11 @@ What is removed or repaired before that:
 - page numbers (``- 3 -``, ``第3页 共9页``) and running page headers (a copy of
   one of the first lines, repeated later);
 - spaces inside Chinese text (「中共辽阳市 中心医院 委员会」, 「29 项」);
-- lines broken mid-sentence or mid-word by PDF conversion (joined again).
+- lines broken mid-sentence or mid-word by PDF conversion (joined again);
+- table rows (markdown pipes or tabs) become running-text lines, with rows whose
+  cells span several lines put back together first;
+- a paragraph listing several issues inline (「（一）关于…方面。1.…。整改情况：…；
+  2.…」) is cut into one line per issue.
 """
 from __future__ import annotations
 
