@@ -1,38 +1,15 @@
-"""Headless Chromium (Playwright, sync API) against pytest-django's live server.
-
-Playwright's sync API runs an event loop in this thread, which makes Django
-refuse ORM calls as "async unsafe"; the tests only touch the ORM to set up
-data before the browser acts, so the guard is switched off while this
-module's browser runs (and only then: a subprocess such as
-``check --deploy`` must not inherit it).
-"""
-import os
-from pathlib import Path
-
+"""Headless Chromium (Playwright, sync API) against pytest-django's live server."""
 import pytest
 
-from tests.conftest import PASSWORD, REPO
+from tests.browsers import launched_chromium
+from tests.conftest import PASSWORD
 from tests.review.conftest import progress, today  # noqa: F401  (the same data set as the review tests)
-
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    # Module scope: Playwright's sync API refuses to start while another instance runs in this
-    # thread, so other packages' browser tests need ours stopped when this module is done.
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it: apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
-        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +39,3 @@ def log_in(page, username):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -4,7 +4,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from .conftest import log_in, screenshot
+from tests.browsers import screenshot
+
+from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,24 +5,18 @@ a session-wide one open in the main thread; running ours in its own thread
 keeps the two apart.  The live server and the test share the database (the
 test is transactional) and the frozen clock (one process).
 """
-import os
-import shutil
 import threading
 
 import pytest
 
+from tests.browsers import CHROMIUM, LAUNCH_ARGS, require_chromium
 from tests.disclosure.conftest import _own_rate_limit_namespace, clock  # noqa: F401
-
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
 def in_browser(monkeypatch):
     """``in_browser(scenario)`` runs ``scenario(page)`` in headless Chromium and re-raises what it raised."""
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium is not at {CHROMIUM} (apt-get install chromium fonts-noto-cjk; CI installs it)")
+    require_chromium()
     # Playwright's loop runs in the browser thread, where the scenario also checks the database.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -35,7 +29,7 @@ def in_browser(monkeypatch):
 
             try:
                 with sync_playwright() as p:
-                    browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                    browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
                     try:
                         page = browser.new_context(locale="zh-CN").new_page()
                         page.set_default_timeout(15000)

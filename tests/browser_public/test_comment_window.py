@@ -1,15 +1,13 @@
 """A person sends an opinion during the 公开期限 and is turned away once it has ended."""
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from disclosure.models import PublicComment
+from tests.browsers import screenshot
 from tests.disclosure.factories import END, make_notice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def test_a_comment_is_accepted_during_the_window_and_refused_after_it(in_browser, live_server, clock, hospital_a):
@@ -36,8 +34,7 @@ def test_a_comment_is_accepted_during_the_window_and_refused_after_it(in_browser
         comment = PublicComment.objects.get()
         assert comment.text == "建议在院务公开栏同步公示整改台账" and comment.issue.title == "制度建设不够健全"
         assert comment.text not in page.content()  # the public never sees comments
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "disclosure-open.png"), full_page=True)
+        screenshot(page, "disclosure-open")
 
         # The form was loaded on the last day; midnight passes before the second opinion is sent.
         page.fill("textarea[name=text]", "零点之后才提交的意见")
@@ -52,7 +49,7 @@ def test_a_comment_is_accepted_during_the_window_and_refused_after_it(in_browser
         assert page.locator(".badge.window-closed").inner_text() == "公示期已结束"
         assert page.locator("textarea[name=text]").count() == 0
         assert page.locator(".comment-closed").inner_text() == "公示期已结束，不再接收意见。"
-        page.screenshot(path=str(SHOTS / "disclosure-closed.png"), full_page=True)
+        screenshot(page, "disclosure-closed")
         assert not [e for e in errors if "Content Security Policy" in e], errors
 
     in_browser(scenario)

@@ -1,35 +1,20 @@
 """The upload page in headless Chromium: several files, drag and drop, progress, then the parse summary."""
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import PASSWORD, REPO
+from tests.browsers import launched_chromium, screenshot
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-
 
 def _screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"pipeline-{name}.png"), full_page=True)
+    screenshot(page, f"pipeline-{name}")
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not at {CHROMIUM} (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's loop runs in this thread, so Django would refuse the ORM set-up; allow it only while this
-    # module runs (set at import time it leaked into `manage.py check --deploy` subprocesses of other tests).
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
