@@ -310,3 +310,10 @@ def test_a_title_loses_its_whole_closing_status_and_keeps_the_status():
             "2.制度不健全问题，已完成整改，并将长期坚持。\n")
     p = parse_text(notice(body))
     assert _issues(p) == [("一", "1", "学习不深入问题", "in_progress"), ("一", "2", "制度不健全问题", "completed")]
+
+
+def test_issues_naming_problems_under_a_category_with_one_closing_status_line_stay_issues():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于党建方面\n1.学习不深入问题。一是制定计划。\n2.制度不健全问题。一是修订制度。\n"
+            "整改情况：以上问题已完成整改。\n（二）关于业务方面\n3.采购不规范问题。一是修订办法。\n整改情况：已完成整改。\n")
+    p = parse_text(notice(body))
+    assert [(i.category, i.number) for i in p.issues] == [("一", "1"), ("一", "2"), ("二", "3")]

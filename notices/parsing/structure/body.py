@@ -240,6 +240,9 @@ def choose_levels(issue_lines: list[Line]) -> tuple[str | None, str | None]:
     return None, top
 
 
+_NAMES_A_PROBLEM_RE = re.compile(r"^[^。;:]{4,60}问题(?:的整改)?(?:[。;:]|$)")  # 「1.学习不深入问题。」 is an issue, not a measure
+
+
 def _measure_lists(lines: list[Line], top: str, sub: str) -> bool:
     """Are the lower-level items lists of measures under each heading, with the
     heading's status after the list (「（一）…问题」「1.修订…」「2.建立…」「整改情况：已完成」)?
@@ -255,7 +258,7 @@ def _measure_lists(lines: list[Line], top: str, sub: str) -> bool:
             return
         groups += 1
         inner_labelled += sum(any(_ISSUE_LABEL_RE.search(x.match) or status_of_heading_text(x.match) for x in item)
-                              for item in group[:-1])
+                              or _NAMES_A_PROBLEM_RE.search(item[0].rest) is not None for item in group[:-1])
         # the heading's status on a line of its own after the list, not on the last item's line
         last_labelled += any(_ISSUE_LABEL_RE.match(x.match) for x in group[-1][1:])
 
