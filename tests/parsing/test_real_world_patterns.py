@@ -317,3 +317,12 @@ def test_issues_naming_problems_under_a_category_with_one_closing_status_line_st
             "整改情况：以上问题已完成整改。\n（二）关于业务方面\n3.采购不规范问题。一是修订办法。\n整改情况：已完成整改。\n")
     p = parse_text(notice(body))
     assert [(i.category, i.number) for i in p.issues] == [("一", "1"), ("一", "2"), ("二", "3")]
+
+
+def test_top_level_sections_numbered_as_parts():
+    text = ("某某医院党委关于巡察整改情况的通报\n根据市委统一部署，市委第一巡察组于2024年3月1日至4月1日对某某医院党委进行了巡察。\n"
+            "第一部分 整改工作开展情况\n医院党委高度重视。\n第二部分 问题整改情况\n"
+            "1.学习不深入问题。整改情况：已完成整改。\n2.制度不健全问题。整改情况：正在整改。\n第三部分 下一步打算\n继续巩固整改成果。\n")
+    p = parse_text(text)
+    assert _issues(p) == [(None, "1", "学习不深入问题", "completed"), (None, "2", "制度不健全问题", "in_progress")]
+    assert "继续巩固整改成果" in p.next_steps and "继续巩固" not in p.issues[1].text

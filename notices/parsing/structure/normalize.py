@@ -62,7 +62,9 @@ L4_RE = re.compile(r"^\((\d{1,3})\)\s*[、.]?")
 L5_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
 Q_RE = re.compile(r"^(?:【|\[)?(?:反馈)?(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*(?:[:、.]|】|\])")
 # 「第一类问题：…」「第二方面：…」: a category heading numbered in words
-C_RE = re.compile(r"^(?:【|\[)?第([一二三四五六七八九十]{1,3})(?:类|大类|方面|部分)(?:问题)?\s*(?:[:、.]|】|\]|\s)\s*(?=\S)")
+C_RE = re.compile(r"^(?:【|\[)?第([一二三四五六七八九十]{1,3})(?:类|大类|方面)(?:问题)?\s*(?:[:、.]|】|\]|\s)\s*(?=\S)")
+# 「第二部分 问题整改情况」: a top-level section numbered as a part
+PART_RE = re.compile(r"^第([一二三四五六七八九十]{1,3})部分\s*[:、.]?\s*(?=\S)")
 MEASURE_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，])")
 LABEL_START_RE = re.compile(r"^[【\[]?[\u4e00-\u9fff]{2,12}(?::|】|\])")
 CLOSING_START_RE = re.compile(
@@ -79,7 +81,7 @@ _CLOSERS = "”’\"')）】]》"
 
 def marker_of(match_line: str):
     """(kind, number text, end offset of the marker) or None."""
-    for kind, rx in (("L2", L2_RE), ("L4", L4_RE), ("L1", L1_RE), ("L3", L3_RE), ("L5", L5_RE), ("C", C_RE), ("Q", Q_RE)):
+    for kind, rx in (("L2", L2_RE), ("L4", L4_RE), ("L1", L1_RE), ("L1", PART_RE), ("L3", L3_RE), ("L5", L5_RE), ("C", C_RE), ("Q", Q_RE)):
         m = rx.match(match_line)
         if m:
             return kind, m.group(1), m.end()
