@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .naming import normalize_institution_name
+from .naming import group_label, normalize_institution_name
 from .querysets import FeedbackIssueQuerySet, InspectionQuerySet, InstitutionQuerySet
 
 
@@ -99,10 +99,7 @@ class Inspection(models.Model):
 
     @property
     def group_label(self) -> str:
-        """市委第三巡察组, whether the notice printed the body with the group or not."""
-        if self.group.startswith(self.inspecting_body):
-            return self.group
-        return f"{self.inspecting_body}{self.group}"
+        return group_label(self.inspecting_body, self.group)
 
 
 class IssueCategory(models.Model):

@@ -34,3 +34,11 @@ def is_short_form_of(short: str, full: str) -> bool:
     if not short or not full or short == full:
         return bool(short) and short == full
     return full.endswith(short) and len(short) >= 3 and short[0] in "市区县旗省州盟"
+
+
+def group_label(body: str, group: str) -> str:
+    """「市委第三巡察组」 as printed; 「市委」+「第五巡察组」 when the notice named the group without its body."""
+    body, group = body or "", group or ""
+    if not group:
+        return f"{body}巡察" if body else "巡察"
+    return group if group.startswith(body) else f"{body}{group}"

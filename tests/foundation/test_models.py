@@ -71,6 +71,7 @@ def test_a_status_change_must_change_something():
     ("市委", "市委第三巡察组", "市委第三巡察组"),
     ("市委", "第五巡察组", "市委第五巡察组"),
     ("", "第五巡察组", "第五巡察组"),
+    ("市委", "", "市委巡察"),
 ])
 def test_inspection_group_label_names_the_body_once(body, group, label):
     assert Inspection(inspecting_body=body, group=group).group_label == label

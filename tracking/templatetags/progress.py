@@ -3,6 +3,7 @@ from django import template
 
 from .. import presentation, themes
 from ..models import RectificationStatus
+from ..naming import group_label
 
 register = template.Library()
 
@@ -82,8 +83,4 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def inspection_title(body, group):
-    """「市委第三巡察组」 as printed; 「市委」+「第五巡察组」 when the notice named the group without its body."""
-    body, group = body or "", group or ""
-    if not group:
-        return f"{body}巡察" if body else "巡察"
-    return group if group.startswith(body) else f"{body}{group}"
+    return group_label(body, group)
