@@ -326,3 +326,9 @@ def test_top_level_sections_numbered_as_parts():
     p = parse_text(text)
     assert _issues(p) == [(None, "1", "学习不深入问题", "completed"), (None, "2", "制度不健全问题", "in_progress")]
     assert "继续巩固整改成果" in p.next_steps and "继续巩固" not in p.issues[1].text
+
+
+def test_a_table_whose_first_cell_holds_the_number_and_the_problem():
+    rows = ["反馈问题\t整改措施\t整改进展", "1.学习不深入\t制定计划\t已完成整改", "2.制度不健全\t修订制度\t正在整改"]
+    p = parse_text(_table_notice(rows))
+    assert _issues(p) == [(None, "1", "学习不深入", "completed"), (None, "2", "制度不健全", "in_progress")]

@@ -28,7 +28,7 @@ from .numerals import to_int
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-36"
+PARSER_VERSION = "2026.11.22-37"
 
 logger = logging.getLogger(__name__)
 

@@ -180,6 +180,14 @@ def _cells(line: str) -> list[str] | None:
     return None
 
 
+_NUMBERED_CELL_RE = re.compile(r"^(\d{1,3}[.、．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(\S.*)$")
+
+
+def _labelled(header: list[str] | None, k: int, c: str) -> str:
+    label = header[k] if header and k < len(header) and header[k] and not _NUMBER_CELL_RE.match(header[k]) else ""
+    return f"{label}：{c}。" if label else f"{c}。"
+
+
 def _table_row(cells: list[str], header: list[str] | None) -> str:
     """One row as a line the parser reads like running text: 「1.问题。整改措施：…。整改进展：已完成整改。」"""
     filled = [(k, c.rstrip("。；;")) for k, c in enumerate(cells) if c]
@@ -187,6 +195,11 @@ def _table_row(cells: list[str], header: list[str] | None) -> str:
         return ""
     k0, first = filled[0]
     m = _NUMBER_CELL_RE.match(first)
+    lead = None if m else _NUMBERED_CELL_RE.match(first)
+    if lead and len(filled) > 1:
+        # 「1.学习不深入」: the number and the problem in one cell
+        return lead.group(1) + "".join(
+            [lead.group(2) + "。"] + [_labelled(header, k, c) for k, c in filled[1:]])
     if not m or len(filled) == 1:
         return "，".join(c for _, c in filled)
     marker = f"{m.group(1)}." if m.group(1) else (m.group(2) or f"（{m.group(3)}）")
