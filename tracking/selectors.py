@@ -8,7 +8,8 @@ with ``prefetch_related``: a constant number of queries per page.
 """
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -96,12 +97,44 @@ def status_breakdown(issues) -> dict[str, int]:
 
 def theme_breakdown(issues) -> list[dict]:
     """Per theme: how many issues match and how many of them are open, in one aggregate query."""
+    return _theme_rows(_theme_totals(issues))
+
+
+def _theme_totals(issues) -> dict[str, int]:
     aggregates = {}
     for theme in themes.THEMES:
         match = themes.theme_q(theme.key)
         aggregates[f"{theme.key}__all"] = Count("pk", filter=match)
         aggregates[f"{theme.key}__open"] = Count("pk", filter=match & _OPEN)
-    totals = issues.aggregate(**aggregates)
+    return issues.aggregate(**aggregates)
+
+
+CHARTS_CACHE_SECONDS = 600
+
+
+def overview_charts(institutions, *, scope: str) -> tuple[dict, list[dict]]:
+    """The status and theme breakdowns of every latest inspection, recomputed only when issues change.
+
+    Matching the theme keywords against the text of every issue takes seconds
+    at tens of thousands of issues, yet the result only moves when an issue
+    does.  So the figures are cached under a stamp of the issue table (row
+    count and newest ``updated_at``, which verification and parsing both set)
+    and of today's date (overdue counts move with it); ``scope`` keeps one
+    clerk's figures apart from another's and from staff's.
+    """
+    stamp = FeedbackIssue.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    last = stamp["last"].isoformat() if stamp["last"] else "-"
+    key = f"overview-charts:{scope}:{timezone.localdate()}:{stamp['n']}:{last}"
+    figures = cache.get(key)
+    if figures is None:
+        issues = latest_inspection_issues(institutions)
+        figures = (status_breakdown(issues), _theme_totals(issues))
+        cache.set(key, figures, CHARTS_CACHE_SECONDS)
+    status, theme_totals = figures
+    return status, _theme_rows(theme_totals)
+
+
+def _theme_rows(totals: dict[str, int]) -> list[dict]:
     rows = [
         {"theme": theme, "total": totals[f"{theme.key}__all"], "open": totals[f"{theme.key}__open"]}
         for theme in themes.THEMES

@@ -65,7 +65,9 @@ class FeedbackIssueViewSet(_ProgressViewSet):
                 Prefetch("measures", queryset=Measure.objects.order_by("notice_id", "order")),
                 Prefetch("actions", queryset=IssueAction.objects.order_by("date", "order")),
             )
-            .order_by("inspection__institution__name", "inspection_id", "order", "pk")
+            # Not by institution name: that sorts every matching issue before a page is cut (140 ms
+            # at 60,000 issues against under 1 ms along the (inspection, order) index).
+            .order_by("inspection_id", "order", "pk")
         )
 
     @extend_schema(responses=serializers.StatusChangePageSerializer, filters=False,

@@ -4,7 +4,13 @@ from django.views.generic import TemplateView
 from .. import selectors, themes
 from ..filters import InstitutionFilter
 from ..models import Inspection, Institution
+from ..roles import clerk_institution_id, is_reviewer
 from .access import ProgressAccessMixin
+
+
+def chart_scope(user) -> str:
+    """Whose figures the overview charts show: all hospitals for staff, one for a clerk."""
+    return "all" if is_reviewer(user) else f"institution-{clerk_institution_id(user)}"
 
 
 def _distinct(queryset, field):
@@ -25,7 +31,7 @@ class OverviewView(ProgressAccessMixin, TemplateView):
         selectors.attach_notice_warnings(rows)
         inspections = Inspection.objects.visible_to(self.request.user)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
-        latest_issues = selectors.latest_inspection_issues(visible)
+        breakdown, theme_rows = selectors.overview_charts(visible, scope=chart_scope(self.request.user))
         return super().get_context_data(
             filter=filterset,
             page_obj=page,
@@ -34,7 +40,7 @@ class OverviewView(ProgressAccessMixin, TemplateView):
             regions=_distinct(visible, "region"),
             bodies=_distinct(inspections, "inspecting_body"),
             rounds=_distinct(inspections, "round"),
-            breakdown=selectors.status_breakdown(latest_issues),
-            theme_rows=selectors.theme_breakdown(latest_issues),
+            breakdown=breakdown,
+            theme_rows=theme_rows,
             **kwargs,
         )
