@@ -17,7 +17,8 @@ import logging
 import re
 import unicodedata
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import (
@@ -173,9 +174,27 @@ def _find_institution(names: list[str]) -> Institution | None:
     exact = Institution.objects.filter(normalized_name__in=keys).first()
     if exact is not None:
         return exact
-    candidates = [i for i in Institution.objects.all() if any(_names_match(i, n) for n in names)]
+    candidates = [i for i in _candidates(names, keys) if any(_names_match(i, n) for n in names)]
     # 「市中医院」 names a hospital only when exactly one known hospital fits.
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _candidates(names: list[str], keys: list[str]):
+    """The institutions a name could mean, narrowed by the database rather than a Python scan of all.
+
+    A short form is a suffix of the full name (``is_short_form_of``); an alias
+    is one of the names stored on the institution.  Loading every institution
+    cost 80 ms per notice at 2,000 hospitals.
+    """
+    wanted = Q()
+    for key in filter(None, keys):
+        wanted |= Q(normalized_name__endswith=key)
+    if connection.features.supports_json_field_contains:
+        for name in names:
+            wanted |= Q(aliases__contains=[name])
+    else:  # SQLite (development) cannot search inside JSON; its few rows with aliases are read instead
+        wanted |= ~Q(aliases=[])
+    return Institution.objects.filter(wanted) if wanted else Institution.objects.none()
 
 
 def _remember_aliases(institution: Institution, names: list[str]) -> None:

@@ -150,3 +150,19 @@ def test_re_ingesting_a_long_notice_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(30), transaction.atomic():
         notice_ingest(notice=parsed_notice, parsed=parsed)
     assert IssueStatement.objects.filter(notice=parsed_notice).count() == len(parsed.issues)
+
+
+def test_a_name_is_found_by_suffix_or_stored_alias_among_many_hospitals():
+    from tracking.ingest import _candidates, _find_institution
+    from tracking.models import Institution
+
+    Institution.objects.bulk_create([Institution(name=f"第{n}县人民医院", normalized_name=f"第{n}县人民医院")
+                                     for n in range(50)])
+    target = Institution.objects.create(name="清远市中医院", aliases=["清远中医"])
+    other = Institution.objects.create(name="韶关市人民医院")
+
+    assert _find_institution(["市中医院"]) == target  # the short form, a suffix of one name only
+    assert _find_institution(["清远中医"]) == target  # a name seen before, kept as an alias
+    assert _find_institution(["市人民医院"]) == other  # 第N县人民医院 end in 县人民医院, not 市人民医院
+    assert target in _candidates(["市中医院"], ["市中医院"])
+    assert len(_candidates(["市中医院"], ["市中医院"])) < 10  # narrowed by the database, not every row
