@@ -165,7 +165,8 @@ def institution_inspections(institution):
     issues = FeedbackIssue.objects.select_related("category", "last_notice", "verified_by").prefetch_related(
         *issue_detail_prefetches()
     )
-    notices = Notice.objects.active().order_by("published_on", "uploaded_at")
+    # The page never shows a notice's extracted text or full parse; decoding them was a fifth of its time.
+    notices = Notice.objects.active().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
     return (
         Inspection.objects.filter(institution=institution)
         .order_by("-feedback_on", "-id")
