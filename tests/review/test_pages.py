@@ -126,3 +126,18 @@ def test_institution_page_reached_from_a_theme_shows_only_that_themes_issues(log
     assert "加强基层党组织建设" not in html and "显示全部问题" in html
     everything = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
     assert "加强基层党组织建设" in everything
+
+
+def test_a_verification_whose_reviewer_account_is_gone_still_renders(login, staff):
+    from django.contrib.auth.models import User
+
+    from tests import factories
+    from tracking.services import issue_verify
+
+    inspection = factories.hospital_with_issues(name="丁市人民医院", n_issues=2)
+    reviewer = User.objects.create_user("leaver")
+    reviewer.groups.add(*staff.groups.all())
+    issue_verify(issue=inspection.issues.first(), user=reviewer, note="已核查")
+    reviewer.delete()
+    page = login(staff).get(f"/progress/institutions/{inspection.institution_id}/")
+    assert page.status_code == 200 and "已核查" in page.content.decode()
