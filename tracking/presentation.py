@@ -4,7 +4,7 @@ import datetime as dt
 from django.utils import timezone
 
 from .models import RectificationStatus, Verification
-from .selectors import DUE_SOON_DAYS
+from .querysets import DUE_SOON_DAYS
 
 DUE_LABELS = {"overdue": "已逾期", "soon": f"{DUE_SOON_DAYS}日内到期", "ok": "按期推进", "done": "已完成", "none": "未定时限"}
 

@@ -36,18 +36,26 @@ class InspectionQuerySet(_InstitutionScoped):
     pass
 
 
+# 整改 supervision colours a deadline within this many days as due soon.
+DUE_SOON_DAYS = 20
+
+# Open: reopened by staff, or neither verified by staff nor claimed completed by the notice.
+# One definition for the queryset and for the aggregate counts in tracking.selectors.
+OPEN_ISSUE = models.Q(verification="reopened") | (
+    ~models.Q(verification="verified") & ~models.Q(status="completed")
+)
+
+
 class FeedbackIssueQuerySet(_InstitutionScoped):
     institution_path = "inspection__institution"
 
     def open(self):
         """Not completed by the notice's own account, or reopened by staff."""
-        return self.filter(
-            models.Q(verification="reopened") | (~models.Q(verification="verified") & ~models.Q(status="completed"))
-        )
+        return self.filter(OPEN_ISSUE)
 
     def overdue(self, today: dt.date | None = None):
         return self.open().filter(due_on__lt=today or _local_today())
 
-    def due_soon(self, days: int = 20, today: dt.date | None = None):
+    def due_soon(self, days: int = DUE_SOON_DAYS, today: dt.date | None = None):
         today = today or _local_today()
         return self.open().filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))

@@ -17,12 +17,8 @@ from notices.models import Notice
 
 from . import themes
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
-
-DUE_SOON_DAYS = 20
-
-_OPEN = Q(verification=Verification.REOPENED) | (
-    ~Q(verification=Verification.VERIFIED) & ~Q(status=RectificationStatus.COMPLETED)
-)
+from .querysets import DUE_SOON_DAYS
+from .querysets import OPEN_ISSUE as _OPEN
 
 
 def _latest_inspection():
