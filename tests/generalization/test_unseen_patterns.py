@@ -3,8 +3,10 @@
 Each ``notices/NAME.txt`` follows a layout seen in published notices but
 absent from ``../shared/notices`` (problem/整改情况 pairs with 需长期坚持, issues
 grouped under 已完成整改的问题 / 正在整改的问题 with （一） numbering, numbered
-立行立改 items, indented signatures).  ``NAME.json`` is hand-written gold in the
-scorer's format, and the scorer's own comparison is used, so these guard the
+立行立改 items, indented signatures).  ``gold/NAME.json`` is hand-written gold in the
+scorer's format (kept apart from the notices because the scorer opens the first
+``NAME.*`` it finds: ``score_parse.py --notices tests/generalization/notices
+--gold tests/generalization/gold``), and the scorer's own comparison is used, so these guard the
 patterns rather than the five sample files.
 """
 import importlib.util
@@ -31,7 +33,7 @@ def _scorer():
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_unseen_layout_parses_exactly(path):
-    gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    gold = json.loads((HERE / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
     _, parsed = parse_bytes(path.read_bytes(), path.name)
     result = _scorer().score_one(gold, parsed.to_dict())
     assert result["notes"] == []
