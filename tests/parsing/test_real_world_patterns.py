@@ -248,7 +248,7 @@ def test_traditional_character_versions_of_the_unseen_layouts_parse_as_well(path
 
     from .test_samples import _scorer
 
-    gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    gold = json.loads((path.parent.parent / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
     parsed = parse_text(OpenCC("s2t").convert(path.read_text(encoding="utf-8")))
     assert _scorer(fold=True).score_one(gold, parsed.to_dict())["notes"] == []
 
