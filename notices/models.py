@@ -20,6 +20,14 @@ class ParseState(models.TextChoices):
     FAILED = "failed", "解析失败"
 
 
+class ParseConfidence(models.TextChoices):
+    """How sure the parse is (from the parser; OCR'd text is at most medium)."""
+
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
 class NoticeFormat(models.TextChoices):
     TXT = "txt", "文本"
     DOCX = "docx", "Word"
@@ -85,6 +93,9 @@ class Notice(models.Model):
     statistics = models.JSONField("统计数据", default=list, blank=True)
     next_steps = models.TextField("下一步打算", blank=True)
     warnings = models.JSONField("解析提示", default=list, blank=True)
+    confidence = models.CharField("解析置信度", max_length=10, choices=ParseConfidence.choices, blank=True,
+                                  db_index=True)
+    review_reasons = models.JSONField("需人工核对的原因", default=list, blank=True)
     parse_result = models.JSONField("解析结果", null=True, blank=True)
     # --- soft delete
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)

@@ -192,6 +192,8 @@ def _write_header(notice: Notice, extracted, parsed) -> None:
     notice.declared = dataclasses.asdict(parsed.declared)
     notice.statistics = [dataclasses.asdict(s) for s in parsed.statistics]
     notice.next_steps = parsed.next_steps
+    notice.confidence = parsed.confidence
+    notice.review_reasons = list(parsed.review_reasons)
     notice.warnings = [{"code": "extraction", "message": w} for w in extracted.warnings] + [
         dataclasses.asdict(w) for w in parsed.warnings
     ]

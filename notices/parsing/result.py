@@ -18,6 +18,13 @@ STATUS_LONG_TERM = "long_term"
 STATUS_NOT_STATED = "not_stated"
 STATUSES = (STATUS_COMPLETED, STATUS_IN_PROGRESS, STATUS_LONG_TERM, STATUS_NOT_STATED)
 
+# How sure the parser is that its issues are right.  "high": it understood the
+# whole structure; "low": a reviewer must look (the reasons say why).  OCR'd
+# text is capped at "medium" by the pipeline, never by the structure parser.
+CONFIDENCE_HIGH = "high"
+CONFIDENCE_MEDIUM = "medium"
+CONFIDENCE_LOW = "low"
+
 
 @dataclass(frozen=True)
 class Contacts:
@@ -132,6 +139,8 @@ class ParsedNotice:
     next_steps: str = ""
     is_rectification_notice: bool = True
     warnings: list[ParseWarning] = field(default_factory=list)
+    confidence: str = CONFIDENCE_HIGH
+    review_reasons: list[str] = field(default_factory=list)  # Chinese, why confidence is not high
 
     def to_dict(self) -> dict:
         """JSON-ready dict: dates as YYYY-MM-DD, dataclasses as dicts."""

@@ -11,6 +11,8 @@ import logging
 import re
 
 from ..result import (
+    CONFIDENCE_HIGH,
+    CONFIDENCE_LOW,
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STATED,
@@ -51,6 +53,8 @@ def parse_text(text: str) -> ParsedNotice:
         return ParsedNotice(
             parser_version=PARSER_VERSION,
             warnings=[ParseWarning("parser_error", "解析程序出错，未能识别本通报的结构，请人工核对全文")],
+            confidence=CONFIDENCE_LOW,
+            review_reasons=["解析程序出错，未能识别本通报的结构"],
         )
 
 
@@ -237,6 +241,8 @@ def _parse(text: str) -> ParsedNotice:
             title=title,
             is_rectification_notice=False,
             warnings=[ParseWarning("not_rectification_notice", "未识别为巡察整改通报：全文没有巡察（巡视）整改的内容，未提取任何问题")],
+            confidence=CONFIDENCE_LOW,
+            review_reasons=["未识别为巡察整改通报"],
         )
     stop = closing_start(lines)
     sections = split_sections(lines, stop)
@@ -341,6 +347,7 @@ def _parse(text: str) -> ParsedNotice:
         warnings.append(ParseWarning("category_without_issues", f"第{number}方面下没有识别到编号的问题"))
     if institution is None:
         warnings.append(ParseWarning("institution_not_found", "未识别到被巡察单位名称"))
+    reasons = [w.message for w in warnings if w.code in _DOUBT_CODES]
 
     return ParsedNotice(
         parser_version=PARSER_VERSION,
@@ -366,4 +373,12 @@ def _parse(text: str) -> ParsedNotice:
         next_steps=next_steps,
         is_rectification_notice=True,
         warnings=warnings,
+        confidence=CONFIDENCE_LOW if reasons else CONFIDENCE_HIGH,
+        review_reasons=reasons,
     )
+
+
+# Warnings that mean the issues themselves may be wrong (not just a missing header field).
+_DOUBT_CODES = {"no_issues_found", "declared_issues_mismatch", "declared_categories_mismatch",
+                "declared_completed_mismatch", "declared_in_progress_mismatch", "unplaced_text",
+                "issue_numbering_gap", "category_without_issues", "institution_not_found"}
