@@ -344,5 +344,5 @@ def parse_result(institution: InstitutionPlan, inspection: InspectionPlan, index
         "issues": issues,
         "immediate_items": [{"text": t, "status": COMPLETED, "status_evidence": "已全部整改完成"}
                             for t in notice.immediate_items],
-        "next_steps": "", "is_rectification_notice": True, "warnings": [],
+        "next_steps": "", "is_rectification_notice": True, "warnings": [], "confidence": "high", "review_reasons": [],
     }
