@@ -197,6 +197,9 @@ def _register_cid_font() -> str:
     return name
 
 
+_NO_LINE_START = set("，。、；：？！）》」』”’…%")
+
+
 def to_pdf(
     text: str, *, font_size: float = 12, page_numbers: bool = True, char_space: float = 0, space_indent: bool = False
 ) -> bytes:
@@ -248,7 +251,8 @@ def to_pdf(
         # Break anywhere between CJK characters but never inside a Latin word
         # or a number, as Word does.
         for token in re.findall(r"[A-Za-z0-9@._\-]+|.", paragraph):
-            if measure(line + token) > avail and line.strip():
+            # Closing punctuation never starts a line (禁则): it hangs in the margin, as in Word.
+            if measure(line + token) > avail and line.strip() and token not in _NO_LINE_START:
                 rows.append((indent if not rows else 0, line))
                 line, avail = token, usable
             else:
