@@ -25,11 +25,16 @@ from tracking.models import IssueStatement
 from . import rules
 from .models import Notice, ParseState
 from .parsing import NoticeFileError, parse_bytes
+from .parsing.extract import ExtractContext, Limits
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED_EXTENSIONS = {"txt": "txt", "docx": "docx", "pdf": "pdf", "html": "html", "htm": "html", "doc": "doc"}
-ACCEPTED_LABEL = "文本（.txt）、Word（.docx/.doc）、PDF（.pdf）、网页（.html/.htm）"
+ACCEPTED_EXTENSIONS = {
+    "txt": "txt", "docx": "docx", "pdf": "pdf", "html": "html", "htm": "html", "doc": "doc", "wps": "doc",
+    "ofd": "ofd", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
+}
+ACCEPTED_LABEL = ("文本（.txt）、Word（.docx/.doc/.wps）、PDF（.pdf，含扫描件）、OFD（.ofd）、网页（.html/.htm）、"
+                  "扫描或拍照图片（.jpg/.png/.tif）")
 GENERIC_FAILURE = "解析时发生内部错误，已记录，请稍后点击「重新解析」；如仍失败请联系巡察办"
 
 
@@ -98,7 +103,8 @@ def notice_apply_parse(*, notice_id: int) -> str:
     """
     claimed = Notice.objects.filter(
         pk=notice_id, state__in=[ParseState.QUEUED, ParseState.PARSING], withdrawn_at__isnull=True
-    ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1)
+    ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1,
+             progress_done=0, progress_total=0)
     if not claimed:
         return "skipped"
     notice = Notice.objects.get(pk=notice_id)
@@ -110,7 +116,7 @@ def notice_apply_parse(*, notice_id: int) -> str:
         notice_fail(notice_id=notice_id, message="原始文件在存储中找不到，请联系系统管理员", code="file_missing")
         return "failed"
     try:
-        extracted, parsed = parse_bytes(data, notice.original_name)
+        extracted, parsed = parse_bytes(data, notice.original_name, _extract_context(notice_id))
     except NoticeFileError as exc:
         notice_fail(notice_id=notice_id, message=exc.message, code=exc.code)
         return "failed"
@@ -130,6 +136,16 @@ def notice_apply_parse(*, notice_id: int) -> str:
             parse_duration_ms=int((time.monotonic() - started) * 1000), error="", error_code="", warnings=warnings,
         )
     return "parsed"
+
+
+def _extract_context(notice_id: int) -> ExtractContext:
+    """Limits from settings, and OCR progress written straight to the row (outside any transaction)."""
+
+    def progress(done: int, total: int) -> None:
+        Notice.objects.filter(pk=notice_id).update(progress_done=done, progress_total=total)
+
+    return ExtractContext(limits=Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES,
+                                        max_pixels=settings.NOTICE_OCR_MAX_PIXELS), progress=progress)
 
 
 def notice_fail(*, notice_id: int, message: str, code: str) -> None:
@@ -180,6 +196,8 @@ def notice_withdraw(*, notice: Notice, withdrawn_by, reason: str = "") -> None:
 def _write_header(notice: Notice, extracted, parsed) -> None:
     notice.raw_text = extracted.text
     notice.text_encoding = extracted.encoding or ""
+    notice.text_source = extracted.text_source
+    notice.ocr_confidence = extracted.ocr_confidence
     notice.format = extracted.format
     notice.parser_version = parsed.parser_version
     notice.parse_result = parsed.to_dict()

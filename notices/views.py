@@ -93,6 +93,7 @@ def status_payload(notice) -> dict:
         "state": notice.state,
         "state_label": notice.get_state_display(),
         "error": notice.error,
+        "progress": {"done": notice.progress_done, "total": notice.progress_total},
         "withdrawn": notice.is_withdrawn,
         "detail_url": reverse("notices:detail", args=[notice.pk]),
         "summary": notice_summary(notice),

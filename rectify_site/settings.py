@@ -137,6 +137,9 @@ MEDIA_URL = "/media-not-served/"
 # Uploads: 20 MB per notice file; larger request bodies are refused before
 # they are read into memory.
 NOTICE_MAX_UPLOAD_BYTES = env_int("NOTICE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# OCR of scans and photos: pages recognised per file, and pixels per page image.
+NOTICE_OCR_MAX_PAGES = env_int("NOTICE_OCR_MAX_PAGES", 30)
+NOTICE_OCR_MAX_PIXELS = env_int("NOTICE_OCR_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

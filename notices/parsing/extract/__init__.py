@@ -23,12 +23,12 @@ from typing import Callable
 
 from ..errors import NoticeFileError
 from ._text import han_count, strip_controls
-from .base import DEFAULT_CONTEXT, FORMATS, ExtractContext, ExtractedText, Limits
+from .base import DEFAULT_CONTEXT, FORMATS, ExtractContext, ExtractedText, Limits  # noqa: F401 (re-exported)
 from .budget import limit_exceeded
 from .sniff import ACCEPTED_HINT, extension_of, looks_like_mhtml, sniff_format
 
 __all__ = [
-    "EXTRACTORS", "ExtractContext", "ExtractedText", "FORMATS", "Limits", "MAX_BYTES", "extract_text", "get_extractor",
+    "DEFAULT_CONTEXT", "EXTRACTORS", "ExtractContext", "ExtractedText", "FORMATS", "Limits", "MAX_BYTES", "extract_text", "get_extractor",
 ]
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,9 @@ def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText
     try:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own check, on dimensions far past ours
+        raise ocr.too_many_pixels(None, limits.max_pixels) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise NoticeFileError(_CORRUPT, code="corrupt") from exc
     if frames > limits.max_ocr_pages:
         raise NoticeFileError(ocr.too_many_pages_message(frames, limits.max_ocr_pages), code="ocr_too_many_pages")

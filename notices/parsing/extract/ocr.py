@@ -40,9 +40,10 @@ def too_many_pages_message(pages: int, limit: int) -> str:
     return f"扫描件共{pages}页，超过了每个文件最多识别{limit}页的上限，请拆分成多个文件上传，或上传文字版（Word、PDF）"
 
 
-def too_many_pixels(pixels: int, limit: int) -> NoticeFileError:
+def too_many_pixels(pixels: int | None, limit: int) -> NoticeFileError:
+    size = f"约{pixels / 1e6:.0f}百万像素，" if pixels else ""
     return NoticeFileError(
-        f"图片尺寸过大（约{pixels / 1e6:.0f}百万像素，上限{limit / 1e6:.0f}百万像素），请缩小后或以PDF扫描件重新上传",
+        f"图片尺寸过大（{size}上限{limit / 1e6:.0f}百万像素），请缩小后或以PDF扫描件重新上传",
         code="ocr_too_many_pixels",
     )
 
@@ -170,7 +171,7 @@ def recognise(rgb) -> tuple[Page, list[tuple[float, int]]]:
 
 
 def wash_out_seals(rgb):
-    """Read red seals through the red channel: the red disappears, black text under it stays.
+    """Wash red seals out: the red ink becomes paper, black text under it stays.
 
     A seal is a roughly round red blob a few centimetres across; long red
     strips (a 红头 letterhead, a red rule) are left alone.
@@ -184,6 +185,7 @@ def wash_out_seals(rgb):
     if red.sum() < 200:
         return rgb
     height, width = red.shape
+    ink = max(float(np.median(r[red])), 1.0)  # how bright pure seal ink is in the red channel
     size = max(3, round(min(height, width) / 150))
     grown = cv2.dilate(red.astype(np.uint8), np.ones((size, size), np.uint8), iterations=2)
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(grown, connectivity=8)
@@ -195,8 +197,12 @@ def wash_out_seals(rgb):
         if out is None:
             out = rgb.copy()
         region = out[y : y + h, x : x + w]
-        channel = region[:, :, 0].copy()
-        region[:, :, 0] = region[:, :, 1] = region[:, :, 2] = channel
+        # Through the red channel, brightened so that pure seal ink reads as white paper: black
+        # text under the seal stays dark (it is dark in every channel), its anti-aliased edges grey.
+        red_channel = r[y : y + h, x : x + w]
+        inked = (red_channel - gb[y : y + h, x : x + w]) > 30
+        seen = np.clip(red_channel[inked].astype(np.float32) * (255.0 / ink), 0, 255).astype(np.uint8)
+        region[inked] = seen[:, None]
     return rgb if out is None else out
 
 
