@@ -186,12 +186,17 @@ def wash_out_seals(rgb):
         return rgb
     height, width = red.shape
     ink = max(float(np.median(r[red])), 1.0)  # how bright pure seal ink is in the red channel
-    size = max(3, round(min(height, width) / 150))
+    # Grown enough to bridge a line of black text drawn across the ring (it splits the red in two).
+    size = max(3, round(min(height, width) / 40))
     grown = cv2.dilate(red.astype(np.uint8), np.ones((size, size), np.uint8), iterations=2)
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(grown, connectivity=8)
     out = None
     for i in range(1, count):
         x, y, w, h, _area = stats[i]
+        # undo the growth on every side (the box must not bleach black text beside the seal)
+        x, y, w, h = x + 2 * (size // 2), y + 2 * (size // 2), w - 4 * (size // 2), h - 4 * (size // 2)
+        if w <= 0 or h <= 0:
+            continue
         if min(w, h) < min(height, width) * 0.06 or not 0.6 <= w / max(h, 1) <= 1.6:
             continue
         if out is None:
