@@ -206,11 +206,13 @@ def _parse(text: str) -> ParsedNotice:
             by_title[key] = numeral
             categories.append(ParsedCategory(number=numeral, title=shown, order=len(categories)))
         numeral_of[id(node)] = by_title[key]
+    written = published or d_start or feedback  # 今年 / 明年 and 'still ahead' count from the notice's own date
     issues = []
     for i, node in enumerate(found.issues):
         cat = found.category_of.get(id(node))
         number = str(node.num) if node.style != "T" else str(i + 1)
-        issues.append(build_issue(node, lines, i, number, numeral_of.get(id(cat)) if cat is not None else None, context))
+        issues.append(build_issue(node, lines, i, number, numeral_of.get(id(cat)) if cat is not None else None,
+                                  context, written))
     summary = _lines_of(found.parts["summary"], lines)
     if summary and issues:
         issues = statuses_from_summary(issues, summary)

@@ -62,7 +62,7 @@ def status_context(node: Node) -> tuple[str | None, str]:
     return None, ""
 
 
-def build_issue(node: Node, lines: list[Line], order: int, number: str, category, context) -> ParsedIssue:
+def build_issue(node: Node, lines: list[Line], order: int, number: str, category, context, now=None) -> ParsedIssue:
     """One ``ParsedIssue`` from a problem heading and everything under it."""
     head = node.line
     others = lines[node.start + 1:node.end]
@@ -87,7 +87,7 @@ def build_issue(node: Node, lines: list[Line], order: int, number: str, category
         measures = [ln.disp[ln.off:].strip() for ln in others if ln.kind in ("L3", "L4", "L5", "Y")]
     sections = [IssueSection(label=body_d[ls:le].strip(), text=body_d[cs:ce].strip())
                 for ls, le, cs, ce in details.sections(body_m)]
-    actions = details.dated_actions(body_m, body_d, context)
+    actions = details.dated_actions(body_m, body_d, context, now)
     return ParsedIssue(
         category=category,
         number=number,
