@@ -37,6 +37,7 @@ _STREAM_RE = re.compile(rb"(?<!end)stream")
 _EOL_RE = re.compile(rb"[ \t\x00\x0c]*(\r\n|\r|\n)?")
 _ZLIB_HEADS = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b")
 _MAX_ASCII_INPUT = 64 * 1024 * 1024
+_MAX_OBJECTS = 200_000  # a notice has hundreds; each one costs a lookup here
 _IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF", "/Crypt"}
 
 
@@ -70,6 +71,8 @@ def _structural(data: bytes, limits: Limits, report: GuardReport) -> None:
     except Exception:  # a file pypdf cannot read at all: the raw pass still guards it
         logger.debug("pdfguard: structural pass skipped", exc_info=True)
         return
+    if len(numbers) > _MAX_OBJECTS:
+        raise limit_exceeded(f"PDF内部对象数量异常（{len(numbers)}个）")
     report.structural = True
     budget = Budget(limits.max_inflated, "PDF内部数据")
     for num in numbers:
