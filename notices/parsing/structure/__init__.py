@@ -15,6 +15,7 @@ from ..result import (
     CONFIDENCE_LOW,
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
+    STATUS_LONG_TERM,
     STATUS_NOT_STATED,
     DeclaredCounts,
     IssueSection,
@@ -34,7 +35,7 @@ from .wording import NEXT_TITLE_RE, part_of_notice
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.12.02-1"
+PARSER_VERSION = "2026.12.02-2"
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def _parse(text: str) -> ParsedNotice:
             institution = doc.display_text[pos:pos + len(institution)]
     body_src_m = title_m + "\n" + intro_m
     body_src_d = "".join(ln.disp for ln in lines[:14] if ln.disp and ln.disp in title) + "\n" + intro_d
-    inspecting = header.inspecting_body(body_src_m) or header.inspecting_body(whole_m[:3000])
+    inspecting = header.inspecting_body(body_src_m, body_src_d) or header.inspecting_body(whole_m[:3000], doc.display_text[:3000])
     rnd = header.find_round(body_src_m, body_src_d) or header.find_round(whole_m[:3000], doc.display_text[:3000])
     group = header.find_group(intro_m, intro_d) or header.find_group(whole_m[:3000], doc.display_text[:3000])
 
@@ -281,7 +282,10 @@ def _warnings(found: Classified, issues, categories, declared, institution) -> l
     if declared.categories is not None and categories and declared.categories != len(categories):
         warnings.append(ParseWarning("declared_categories_mismatch",
                                      f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
-    if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:
+    # 「已完成整改10项（其中1项需长期坚持）」: a declared figure may count the long-term ones as done
+    long_term = sum(1 for x in issues if x.status == STATUS_LONG_TERM)
+    if declared.completed is not None and issues and declared.completed not in (
+            counts[STATUS_COMPLETED], counts[STATUS_COMPLETED] + long_term):
         warnings.append(ParseWarning("declared_completed_mismatch",
                                      f"通报称{declared.completed}个问题已整改完成，实际标明已完成的有{counts[STATUS_COMPLETED]}个"))
     if declared.in_progress is not None and issues and declared.in_progress != counts[STATUS_IN_PROGRESS]:

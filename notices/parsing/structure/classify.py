@@ -47,7 +47,7 @@ class Level:
     @property
     def label(self) -> str:
         names = {"L1": "「一、」", "L2": "「（一）」", "L3": "「1.」", "L4": "「（1）」", "L5": "「①」", "Q": "「问题一：」",
-                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」"}
+                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」", "B": "「【…】」"}
         return names.get(self.style, self.style)
 
 
@@ -120,6 +120,10 @@ def classify(root: Node, lines: list[Line]) -> Classified:
         for below in node.walk():
             if below is not node:
                 below.role = below.role or ("sub_problem" if shortcoming_words(title_of(below)) else "measure")
+    for node in issues:
+        for anc in _ancestors(node):
+            if anc.role == "" and anc.line is not None:
+                anc.role, anc.reason = "problem_group", "具体问题的上一级分组标题"
     out.issues = issues
     seen = []
     for node in issues:
@@ -413,7 +417,7 @@ def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, line
                 else:
                     out.unplaced.append(ln)
             if node.line is not None and node.role not in ("category", "problem_group", "problem_list",
-                                                           "status_group") and node.style != "T" \
+                                                           "status_group", "next_steps") and node.style != "T" \
                     and id(node) not in issue_ids and node is not top:
                 out.unplaced.append(node.line)
 

@@ -362,7 +362,7 @@ _CAT_ISSUES_RE = re.compile(
 )
 _ISSUES_RE = re.compile(
     r"(?:反馈|指出|提出|发现|移交|交办|梳理出?)[^。;,]{0,12}?(?:问题|意见)?(?:共|共计|合计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题(?!已|正在|均|全部)"
-    r"|(?:反馈|指出|提出)(?:的)?问题(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:反馈|指出|提出)(?:的)?(?:各类|各项)?问题(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)"
 )
 _N_AHEAD = r"(?!(?:整改|了)?\s*(?:\d|[一二两三四五六七八九十百]+\s*(?:个|项|条)))"  # 「15个问题已完成整改11个」: the 11 is the count
 _DONE_COUNT_RE = re.compile(
@@ -375,7 +375,7 @@ _DONE_COUNT_RE = re.compile(
 _PUBLIC_ISSUES_RE = re.compile(r"(?:需要?|应当?)?向社会公开(?:的)?(?:问题)?(?:共)?\s*" + _N + r"\s*(?:个|项|条)")
 _PROGRESS_COUNT_RE = re.compile(
     _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:持续|积极|加紧|有序)?(?:整改|推进|落实)(?:中)?"
-    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效|未完成|尚未完成)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
     r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
     r"|(?:正在整改|持续推进|正在推进|阶段性完成)的\s*" + _N + r"\s*(?:个|项|条)(?:问题|事项)"
 )
@@ -416,9 +416,10 @@ def declared_counts(text: str) -> DeclaredCounts:
             if m:
                 completed = to_int(next(g for g in m.groups() if g))
         if in_progress is None:
-            m = _PROGRESS_COUNT_RE.search(sent)
-            if m:
-                in_progress = to_int(next(g for g in m.groups() if g))
+            # 「基本完成1个，未完成2个」: every kind of unfinished the sentence counts
+            found = [to_int(next(g for g in m.groups() if g)) for m in _PROGRESS_COUNT_RE.finditer(sent)]
+            if found and all(v is not None for v in found):
+                in_progress = sum(found)
     return DeclaredCounts(categories=categories, issues=issues, completed=completed, in_progress=in_progress)
 
 

@@ -166,12 +166,15 @@ def resolve_institution(candidates: list[str], whole: str, addresses: list[str])
 
 
 # --------------------------------------------------------------- the rest
-def inspecting_body(text: str) -> str | None:
+def inspecting_body(text: str, display: str | None = None) -> str | None:
+    """The committee that sent the group, as printed (``display``: the same text unfolded)."""
+    shown = display if display is not None and len(display) == len(text) else text
     m = BODY_RE.search(text)
     if m:
-        return m.group("a") or m.group("b")
+        g = "a" if m.group("a") else "b"
+        return shown[m.start(g):m.end(g)]
     m = BODY_FALLBACK_RE.search(text)
-    return m.group("c") if m else None
+    return shown[m.start("c"):m.end("c")] if m else None
 
 
 def find_round(match: str, display: str) -> str | None:
