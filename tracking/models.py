@@ -10,9 +10,16 @@ notice replaces exactly its own rows.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from .naming import group_label, normalize_institution_name
-from .querysets import FeedbackIssueQuerySet, InspectionQuerySet, InstitutionQuerySet
+from .naming import group_label, infer_region, normalize_institution_name, pinyin_sort_key
+from .querysets import (
+    EvidenceQuerySet,
+    FeedbackIssueQuerySet,
+    InspectionQuerySet,
+    InstitutionQuerySet,
+    ProgressReportQuerySet,
+)
 
 
 class RectificationStatus(models.TextChoices):
@@ -32,9 +39,24 @@ class Verification(models.TextChoices):
     REOPENED = "reopened", "已退回重新整改"
 
 
+class SignOff(models.TextChoices):
+    """Where the hospital's latest 申请销号 stands (blank: never asked)."""
+
+    NONE = "", "未申请销号"
+    PENDING = "pending", "待核查"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已批准销号"
+
+
+# Recorded with a verification of an issue the notices do not claim completed (issue #12's rule).
+VERIFIED_AGAINST_CLAIM_LABEL = "工作人员核实已完成（通报未称完成）"
+
+
 class Institution(models.Model):
     name = models.CharField("名称", max_length=200)
     normalized_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
+    # Hospitals are listed in pinyin order (as Chinese readers expect), not by code point.
+    name_pinyin = models.CharField("拼音排序键", max_length=600, blank=True, db_index=True, editable=False, db_default="")
     aliases = models.JSONField("其他名称", default=list, blank=True, help_text="通报中出现过的简称，如「市中医院」")
     region = models.CharField("地区", max_length=100, blank=True)
     parent_body = models.CharField("上级主管单位", max_length=200, blank=True)
@@ -44,7 +66,7 @@ class Institution(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
-        ordering = ["name"]
+        ordering = ["name_pinyin", "id"]
         permissions = [("review_progress", "查看并核查所有单位的整改进展")]
 
     def __str__(self):
@@ -52,6 +74,12 @@ class Institution(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalized_name = normalize_institution_name(self.name)
+        self.name_pinyin = pinyin_sort_key(self.normalized_name)
+        # A hospital created from a notice has no region; its name starts with one (「聊城市东昌府区中医院」).
+        if not self.region:
+            self.region = infer_region(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name", "name_pinyin", "region"}
         super().save(*args, **kwargs)
 
 
@@ -135,13 +163,25 @@ class FeedbackIssue(models.Model):
     status_evidence = models.TextField("状态依据", blank=True, help_text="通报中说明状态的原句")
     last_notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="最近通报")
+    # The deadline every list and warning reads: the hospital's own when it set one, else the notices'.
     due_on = models.DateField("整改时限", null=True, blank=True, db_index=True)
+    notice_due_on = models.DateField("通报所载整改时限", null=True, blank=True)
+    due_on_override = models.DateField("医院调整的整改时限", null=True, blank=True,
+                                       help_text="医院填写后以此为准；重新解析通报不会覆盖")
+    measures_override = models.TextField("医院填写的整改措施", blank=True, db_default="",
+                                         help_text="留空则显示通报所列措施；重新解析通报不会覆盖")
+    responsible_leader = models.CharField("责任领导", max_length=100, blank=True, db_default="")
+    responsible_department = models.CharField("责任部门", max_length=100, blank=True, db_default="")
+    responsible_person = models.CharField("责任人", max_length=100, blank=True, db_default="")
+    signoff = models.CharField("销号申请", max_length=10, choices=SignOff.choices, blank=True, default="", db_default="",
+                               db_index=True)
     verification = models.CharField("核查状态", max_length=20, choices=Verification.choices,
                                     default=Verification.UNVERIFIED, db_index=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="核查人")
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     verification_note = models.TextField("核查说明", blank=True)
+    verified_against_claim = models.BooleanField(VERIFIED_AGAINST_CLAIM_LABEL, default=False, db_default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = FeedbackIssueQuerySet.as_manager()
@@ -153,6 +193,16 @@ class FeedbackIssue(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title[:40]}"
+
+    @property
+    def verification_label(self) -> str:
+        if self.verification == Verification.VERIFIED and self.verified_against_claim:
+            return VERIFIED_AGAINST_CLAIM_LABEL
+        return self.get_verification_display()
+
+    @property
+    def owner_label(self) -> str:
+        return " / ".join(filter(None, [self.responsible_department, self.responsible_person]))
 
 
 class IssueStatement(models.Model):
@@ -272,3 +322,109 @@ class StatusChange(models.Model):
     @property
     def new_label(self):
         return self.value_label(self.new_value)
+
+
+class ProgressReport(models.Model):
+    """What the hospital did about one issue between notices: progress, or a request to close it (申请销号)."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "进展报告"
+        SIGNOFF = "signoff", "申请销号"
+
+    class State(models.TextChoices):
+        RECORDED = "recorded", "已记录"
+        PENDING = "pending", "待核查"
+        APPROVED = "approved", "已批准销号"
+        RETURNED = "returned", "已退回"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="reports", verbose_name="问题")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, db_index=True)
+    text = models.TextField("整改情况")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name="填报人")
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="核查人")
+    decided_at = models.DateTimeField("核查时间", null=True, blank=True)
+    decision_note = models.TextField("核查意见", blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改进展报告"
+        ordering = ["issue", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue"], condition=Q(state="pending"), name="one_pending_signoff"),
+        ]
+        # The 待核查 queue: pending requests, oldest first.
+        indexes = [models.Index(fields=["state", "created_at"], name="report_queue")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.issue}"
+
+
+def evidence_upload_path(evidence, filename):
+    # Named by content hash: the path never carries the user's file name.
+    now = timezone.now()
+    return f"evidence/{now:%Y/%m}/{evidence.sha256}.{evidence.extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress report (佐证材料); served only through a permission-checked view."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence",
+                               verbose_name="进展报告")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="evidence", verbose_name="问题")
+    file = models.FileField("文件", upload_to=evidence_upload_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    extension = models.CharField("类型", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["report", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class IssueEvent(models.Model):
+    """One step of the progress workflow: who did what, when, with what note."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "报告整改进展"
+        SIGNOFF_REQUESTED = "signoff_requested", "申请销号"
+        SIGNOFF_APPROVED = "signoff_approved", "批准销号"
+        SIGNOFF_RETURNED = "signoff_returned", "退回销号申请"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    kind = models.CharField("操作", max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改进展记录"
+        ordering = ["issue", "at", "id"]
+
+
+class ReminderDigest(models.Model):
+    """A daily reminder e-mail sent to one user: at most one per user and day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("日期")
+    items = models.PositiveIntegerField("待办事项数", default=0)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日提醒"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]

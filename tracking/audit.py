@@ -1,0 +1,25 @@
+"""What django-auditlog records for the tracking models.
+
+``FeedbackIssue`` is registered for the fields people set by hand (the
+ledger fields and verification) only: parses write the other fields in bulk
+and leave their own history (``IssueStatement``, ``StatusChange``).  A create
+by a parse leaves these fields empty, so it logs nothing.  Verification by
+the services is a conditional ``update()``, recorded as a ``StatusChange``
+row, so it never appears twice; an edit in the admin is caught here.
+"""
+from auditlog.registry import auditlog
+
+LEDGER_AUDIT_FIELDS = ["responsible_leader", "responsible_department", "responsible_person", "due_on_override",
+                       "measures_override"]
+VERIFICATION_AUDIT_FIELDS = ["verification", "verification_note"]
+
+
+def register() -> None:
+    from .models import Evidence, FeedbackIssue, Institution, InstitutionMember, IssueEvent, ProgressReport
+
+    auditlog.register(FeedbackIssue, include_fields=LEDGER_AUDIT_FIELDS + VERIFICATION_AUDIT_FIELDS)
+    auditlog.register(ProgressReport, exclude_fields=["created_at"])
+    auditlog.register(Evidence, exclude_fields=["file", "uploaded_at"])
+    auditlog.register(IssueEvent)
+    auditlog.register(Institution, include_fields=["name", "region", "parent_body", "aliases"])
+    auditlog.register(InstitutionMember)
