@@ -56,7 +56,8 @@ class Institution(models.Model):
     name = models.CharField("名称", max_length=200)
     normalized_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
     # Hospitals are listed in pinyin order (as Chinese readers expect), not by code point.
-    name_pinyin = models.CharField("拼音排序键", max_length=600, blank=True, db_index=True, editable=False, db_default="")
+    name_pinyin = models.CharField("拼音排序键", max_length=600, blank=True, db_index=True, editable=False,
+                                   default="", db_default="")
     aliases = models.JSONField("其他名称", default=list, blank=True, help_text="通报中出现过的简称，如「市中医院」")
     region = models.CharField("地区", max_length=100, blank=True)
     parent_body = models.CharField("上级主管单位", max_length=200, blank=True)
@@ -168,13 +169,13 @@ class FeedbackIssue(models.Model):
     notice_due_on = models.DateField("通报所载整改时限", null=True, blank=True)
     due_on_override = models.DateField("医院调整的整改时限", null=True, blank=True,
                                        help_text="医院填写后以此为准；重新解析通报不会覆盖")
-    measures_override = models.TextField("医院填写的整改措施", blank=True, db_default="",
+    measures_override = models.TextField("医院填写的整改措施", blank=True, default="", db_default="",
                                          help_text="留空则显示通报所列措施；重新解析通报不会覆盖")
-    responsible_leader = models.CharField("责任领导", max_length=100, blank=True, db_default="")
-    responsible_department = models.CharField("责任部门", max_length=100, blank=True, db_default="")
-    responsible_person = models.CharField("责任人", max_length=100, blank=True, db_default="")
-    signoff = models.CharField("销号申请", max_length=10, choices=SignOff.choices, blank=True, default="", db_default="",
-                               db_index=True)
+    responsible_leader = models.CharField("责任领导", max_length=100, blank=True, default="", db_default="")
+    responsible_department = models.CharField("责任部门", max_length=100, blank=True, default="", db_default="")
+    responsible_person = models.CharField("责任人", max_length=100, blank=True, default="", db_default="")
+    signoff = models.CharField("销号申请", max_length=10, choices=SignOff.choices, blank=True, default="",
+                               db_default="", db_index=True)
     verification = models.CharField("核查状态", max_length=20, choices=Verification.choices,
                                     default=Verification.UNVERIFIED, db_index=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -182,6 +182,33 @@ def issue_detail_prefetches() -> list:
     ]
 
 
+def institution_inspection_summaries(institution):
+    """Every inspection of ``institution``, newest first, with categories, bare issues and notices: four queries."""
+    issues = FeedbackIssue.objects.only("pk", "inspection_id", "status")
+    notices = Notice.objects.active().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
+    return (
+        Inspection.objects.filter(institution=institution)
+        .order_by("-feedback_on", "-id")
+        .prefetch_related("categories", Prefetch("issues", queryset=issues), Prefetch("notices", queryset=notices))
+    )
+
+
+def institution_warning_counts(institution, today: dt.date | None = None) -> dict[str, int]:
+    """The hospital's open problems by 预警 colour, and its sign-off requests, in one aggregate query."""
+    today = today or timezone.localdate()
+    soon_until = today + dt.timedelta(days=due_soon_days())
+    return FeedbackIssue.objects.filter(inspection__institution=institution).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=_OPEN & Q(due_on__lt=today)),
+        soon=Count("pk", filter=_OPEN & Q(due_on__gte=today, due_on__lte=soon_until)),
+        ok=Count("pk", filter=_OPEN & Q(due_on__gt=soon_until)),
+        none=Count("pk", filter=_OPEN & Q(due_on__isnull=True)),
+        done=Count("pk", filter=~_OPEN),
+        pending=Count("pk", filter=Q(signoff="pending")),
+        returned=Count("pk", filter=Q(signoff="returned")),
+    )
+
+
 def institution_inspections(institution):
     """Every inspection of ``institution``, newest first, with categories, issues and notices loaded."""
     issues = FeedbackIssue.objects.select_related("category", "last_notice", "verified_by").prefetch_related(

@@ -29,8 +29,9 @@ class OverviewView(ProgressAccessMixin, TemplateView):
         page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         selectors.attach_notice_warnings(rows)
-        inspections = Inspection.objects.visible_to(self.request.user)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
+        selectors.attach_warning_counts(rows, theme=theme_key)
+        inspections = Inspection.objects.visible_to(self.request.user)
         breakdown, theme_rows = selectors.overview_charts(visible, scope=chart_scope(self.request.user))
         return super().get_context_data(
             filter=filterset,
