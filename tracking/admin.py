@@ -2,6 +2,10 @@ from django.contrib import admin
 
 from . import models
 
+admin.site.site_header = "整改通 管理后台"
+admin.site.site_title = "整改通"
+admin.site.index_title = "后台管理"
+
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -86,11 +90,12 @@ class StatusChangeInline(ReadOnlyInline):
 
 @admin.register(models.FeedbackIssue)
 class FeedbackIssueAdmin(admin.ModelAdmin):
-    list_display = ["inspection", "number", "title", "status", "verification", "due_on"]
+    list_display = ["inspection", "number", "title", "status", "verification", "due_on", "responsible_department",
+                    "signoff"]
     list_filter = ["status", "verification", "inspection__inspecting_body"]
     search_fields = ["title", "text", "inspection__institution__name"]
     list_select_related = ["inspection__institution"]
-    readonly_fields = ["match_key", "last_notice", "verified_by", "verified_at"]
+    readonly_fields = ["match_key", "last_notice", "verified_by", "verified_at", "notice_due_on", "signoff"]
     raw_id_fields = ["inspection", "category"]
     inlines = [StatementInline, MeasureInline, SectionInline, ActionInline, StatusChangeInline]
 
@@ -139,3 +144,51 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _HistoryAdmin(admin.ModelAdmin):
+    """Written by the services only; the admin reads."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = models.Evidence
+    fields = ["original_name", "extension", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(models.ProgressReport)
+class ProgressReportAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "state", "author", "created_at", "decided_by", "decided_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["issue", "author", "decided_by"]
+    raw_id_fields = ["issue"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(models.Evidence)
+class EvidenceAdmin(_HistoryAdmin):
+    list_display = ["original_name", "issue", "extension", "size", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]  # downloaded through the permission-checked view only
+    raw_id_fields = ["issue", "report"]
+
+
+@admin.register(models.IssueEvent)
+class IssueEventAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "actor", "at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["issue", "report"]
+
+
+@admin.register(models.ReminderDigest)
+class ReminderDigestAdmin(_HistoryAdmin):
+    list_display = ["user", "day", "items", "sent_at"]
+    date_hierarchy = "day"

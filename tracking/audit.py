@@ -15,6 +15,14 @@ VERIFICATION_AUDIT_FIELDS = ["verification", "verification_note"]
 
 
 def register() -> None:
+    from auditlog.models import LogEntry
+    from django.apps import apps
+
+    # django-auditlog ships no Simplified Chinese; the admin names it in Chinese all the same.
+    apps.get_app_config("auditlog").verbose_name = "审计日志"
+    LogEntry._meta.verbose_name = "操作记录"
+    LogEntry._meta.verbose_name_plural = "操作记录"
+
     from .models import Evidence, FeedbackIssue, Institution, InstitutionMember, IssueEvent, ProgressReport
 
     auditlog.register(FeedbackIssue, include_fields=LEDGER_AUDIT_FIELDS + VERIFICATION_AUDIT_FIELDS)

@@ -101,7 +101,8 @@ def attach_warning_counts(rows, *, theme: str | None = None, today: dt.date | No
     }
     for row in rows:
         found = counts.get(row.latest_inspection_id, {})
-        row.n_on_track, row.n_no_deadline, row.n_pending = (found.get(k, 0) for k in ("on_track", "no_deadline", "pending"))
+        row.n_on_track, row.n_no_deadline, row.n_pending = (
+            found.get(key, 0) for key in ("on_track", "no_deadline", "pending"))
 
 
 def status_breakdown(issues) -> dict[str, int]:
