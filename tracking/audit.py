@@ -2,12 +2,15 @@
 
 ``FeedbackIssue`` is registered for the fields people set by hand (the
 ledger fields and verification) only: parses write the other fields in bulk
-and leave their own history (``IssueStatement``, ``StatusChange``).  A create
-by a parse leaves these fields empty, so it logs nothing.  Verification by
+and leave their own history (``IssueStatement``, ``StatusChange``).  Its
+creation is not logged at all: every issue is created by a parse, and an
+entry per created issue would only slow ingest and bury the hand edits.  Verification by
 the services is a conditional ``update()``, recorded as a ``StatusChange``
 row, so it never appears twice; an edit in the admin is caught here.
 """
+from auditlog.receivers import log_create
 from auditlog.registry import auditlog
+from django.db.models.signals import post_save
 
 LEDGER_AUDIT_FIELDS = ["responsible_leader", "responsible_department", "responsible_person", "due_on_override",
                        "measures_override"]
@@ -26,6 +29,7 @@ def register() -> None:
     from .models import Evidence, FeedbackIssue, Institution, InstitutionMember, IssueEvent, ProgressReport
 
     auditlog.register(FeedbackIssue, include_fields=LEDGER_AUDIT_FIELDS + VERIFICATION_AUDIT_FIELDS)
+    post_save.disconnect(sender=FeedbackIssue, dispatch_uid=auditlog._dispatch_uid(post_save, log_create))
     auditlog.register(ProgressReport, exclude_fields=["created_at"])
     auditlog.register(Evidence, exclude_fields=["file", "uploaded_at"])
     auditlog.register(IssueEvent)

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from .. import selectors, themes
 from ..filters import InstitutionFilter
 from ..models import Inspection, Institution
+from ..naming import pinyin_sort_key
 from ..roles import clerk_institution_id, is_reviewer
 from .access import ProgressAccessMixin
 
@@ -38,7 +39,7 @@ class OverviewView(ProgressAccessMixin, TemplateView):
             page_obj=page,
             rows=rows,
             theme=themes.BY_KEY.get(theme_key),
-            regions=_distinct(visible, "region"),
+            regions=sorted(_distinct(visible, "region"), key=pinyin_sort_key),
             bodies=_distinct(inspections, "inspecting_body"),
             rounds=_distinct(inspections, "round"),
             breakdown=breakdown,
