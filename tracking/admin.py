@@ -1,3 +1,6 @@
+from auditlog.admin import LogEntryAdmin as AuditLogEntryAdmin
+from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django.contrib import admin
 
 from . import models
@@ -192,3 +195,42 @@ class IssueEventAdmin(_HistoryAdmin):
 class ReminderDigestAdmin(_HistoryAdmin):
     list_display = ["user", "day", "items", "sent_at"]
     date_hierarchy = "day"
+
+
+# django-auditlog's own list says "2 changes: field_a, field_b" in English with raw field names.
+admin.site.unregister(LogEntry)
+
+
+class ResourceTypeFilter(admin.SimpleListFilter):
+    """By model, named by its Chinese verbose name (auditlog's own filter prints raw model names)."""
+
+    title = "对象类型"
+    parameter_name = "resource_type"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.contenttypes.models import ContentType
+
+        ids = LogEntry.objects.values_list("content_type", flat=True).distinct().order_by()
+        types = ContentType.objects.filter(pk__in=ids)
+        return sorted(((t.pk, str(t.model_class()._meta.verbose_name) if t.model_class() else t.model)
+                       for t in types), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if self.value() else queryset
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(AuditLogEntryAdmin):
+    list_display = ["created", "resource_url", "action", "msg_short", "user_url"]
+    list_filter = ["action", ResourceTypeFilter]
+
+    @admin.display(description="操作人")
+    def user_url(self, obj):
+        return super().user_url(obj) if obj.actor_id else "系统"
+
+    @admin.display(description="变更")
+    def msg_short(self, obj):
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        fields = [str(get_field_verbose_name(obj, name)) for name in obj.changes_dict]
+        return f"{len(fields)}项变更：{'、'.join(fields)}"[:140]

@@ -18,20 +18,14 @@ VERIFICATION_AUDIT_FIELDS = ["verification", "verification_note"]
 
 
 def register() -> None:
-    from auditlog.models import LogEntry
-    from django.apps import apps
-
-    # django-auditlog ships no Simplified Chinese; the admin names it in Chinese all the same.
-    apps.get_app_config("auditlog").verbose_name = "审计日志"
-    LogEntry._meta.verbose_name = "操作记录"
-    LogEntry._meta.verbose_name_plural = "操作记录"
-
     from .models import Evidence, FeedbackIssue, Institution, InstitutionMember, IssueEvent, ProgressReport
 
     auditlog.register(FeedbackIssue, include_fields=LEDGER_AUDIT_FIELDS + VERIFICATION_AUDIT_FIELDS)
     post_save.disconnect(sender=FeedbackIssue, dispatch_uid=auditlog._dispatch_uid(post_save, log_create))
-    auditlog.register(ProgressReport, exclude_fields=["created_at"])
-    auditlog.register(Evidence, exclude_fields=["file", "uploaded_at"])
-    auditlog.register(IssueEvent)
+    auditlog.register(ProgressReport, include_fields=["issue", "kind", "state", "text", "author", "decided_by",
+                                                      "decided_at", "decision_note"])
+    auditlog.register(Evidence, include_fields=["report", "issue", "original_name", "extension", "size",
+                                                "uploaded_by"])
+    auditlog.register(IssueEvent, include_fields=["issue", "report", "kind", "actor", "note"])
     auditlog.register(Institution, include_fields=["name", "region", "parent_body", "aliases"])
-    auditlog.register(InstitutionMember)
+    auditlog.register(InstitutionMember, include_fields=["user", "institution"])

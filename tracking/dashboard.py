@@ -120,7 +120,8 @@ def dashboard_figures(institutions, *, scope: str, today: dt.date | None = None)
     today = today or timezone.localdate()
     stamp = FeedbackIssue.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
     changes = StatusChange.objects.aggregate(n=Count("pk"))
-    key = f"dashboard:{scope}:{today}:{stamp['n']}:{stamp['last']}:{changes['n']}"
+    last = stamp["last"].isoformat() if stamp["last"] else "-"
+    key = f"dashboard:{scope}:{today}:{stamp['n']}:{last}:{changes['n']}"
     figures = cache.get(key)
     if figures is None:
         issues = selectors.latest_inspection_issues(institutions)

@@ -70,8 +70,9 @@ class InstitutionFilter(filters.FilterSet):
             ("n_overdue", "overdue"),
             ("n_issues", "issues"),
         ),
-        field_labels={"name": "名称（拼音）", "region": "地区", "feedback_on": "反馈日期", "open": "未完成数",
-                      "overdue": "逾期数", "issues": "问题数"},
+        # Keyed by the field, not the URL parameter: django-filter looks labels up by field.
+        field_labels={"name_pinyin": "名称（拼音）", "region": "地区", "latest_feedback_on": "反馈日期",
+                      "n_open": "未完成数", "n_overdue": "逾期数", "n_issues": "问题数"},
         label="排序",
     )
 
@@ -143,8 +144,8 @@ class FeedbackIssueFilter(filters.FilterSet):
             ("status", "status"),
             ("responsible_department", "department"),
         ),
-        field_labels={"institution": "单位", "due_on": "整改时限", "order": "序号", "updated": "更新时间",
-                      "status": "通报所称状态", "department": "责任部门"},
+        field_labels={"inspection__institution__name": "单位", "due_on": "整改时限", "order": "序号",
+                      "updated_at": "更新时间", "status": "通报所称状态", "responsible_department": "责任部门"},
         label="排序", empty_label="默认（按单位、序号）",
     )
 

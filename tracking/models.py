@@ -87,8 +87,9 @@ class Institution(models.Model):
 class InstitutionMember(models.Model):
     """Binds a hospital clerk (医院填报员) to the one institution they work for."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+                                verbose_name="用户")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members", verbose_name="单位")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位账号"
@@ -100,7 +101,8 @@ class InstitutionMember(models.Model):
 class Inspection(models.Model):
     """One round of inspection of one institution, fed back on one date."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="inspections")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="inspections",
+                                    verbose_name="单位")
     inspecting_body = models.CharField("巡察主体", max_length=20, blank=True, help_text="市委、区委、旗委、县委、省委")
     round = models.CharField("巡察轮次", max_length=100, blank=True, help_text="如：十六届旗委第九轮")
     group = models.CharField("巡察组", max_length=100, blank=True, help_text="如：市委第三巡察组")
@@ -134,7 +136,7 @@ class Inspection(models.Model):
 class IssueCategory(models.Model):
     """A group of feedback issues: （一）关于…方面."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="categories")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="categories", verbose_name="巡察")
     number = models.CharField("序号", max_length=10)
     title = models.TextField("标题")
     order = models.PositiveIntegerField("顺序", default=0)
@@ -151,8 +153,9 @@ class IssueCategory(models.Model):
 class FeedbackIssue(models.Model):
     """A problem fed back by the inspection group, tracked across notices."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="issues")
-    category = models.ForeignKey(IssueCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="issues", verbose_name="巡察")
+    category = models.ForeignKey(IssueCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues",
+                                 verbose_name="问题类别")
     number = models.CharField("序号", max_length=10, blank=True)
     title = models.TextField("问题")
     match_key = models.CharField("匹配键", max_length=64, db_index=True, editable=False,
@@ -209,8 +212,8 @@ class FeedbackIssue(models.Model):
 class IssueStatement(models.Model):
     """What one notice said about one issue: the status history across notices."""
 
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="statements")
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="statements")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="statements", verbose_name="通报")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="statements", verbose_name="问题")
     number = models.CharField("序号", max_length=10, blank=True)
     title = models.TextField("问题")
     text = models.TextField("全文", blank=True)
@@ -227,8 +230,8 @@ class IssueStatement(models.Model):
 class Measure(models.Model):
     """One rectification measure (一是…二是…) as a notice reports it."""
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="measures")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="measures")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="measures", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="measures", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     text = models.TextField("措施")
 
@@ -240,8 +243,8 @@ class Measure(models.Model):
 class IssueSection(models.Model):
     """A labelled part of an issue's text: 整改措施 / 阶段性成效 / 下一步推进举措."""
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="sections")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="sections")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="sections", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="sections", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField("小标题", max_length=50)
     text = models.TextField("内容")
@@ -258,8 +261,8 @@ class IssueAction(models.Model):
         ACTION = "action", "已采取行动"
         DEADLINE = "deadline", "整改时限"
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="actions")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="actions")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="actions", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="actions", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     date = models.DateField("日期", null=True, blank=True)
@@ -275,8 +278,10 @@ class IssueAction(models.Model):
 class ImmediateItem(models.Model):
     """A 立行立改 item the inspection group handed over for immediate rectification."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="immediate_items")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="immediate_items")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="immediate_items",
+                                   verbose_name="巡察")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="immediate_items",
+                               verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     text = models.TextField("事项")
     status = models.CharField("状态", max_length=20, choices=RectificationStatus.choices,
@@ -295,11 +300,12 @@ class StatusChange(models.Model):
         CLAIMED = "claimed", "通报所称状态"
         VERIFICATION = "verification", "核查状态"
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="status_changes")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="status_changes", verbose_name="问题")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     old_value = models.CharField("原状态", max_length=20, blank=True)
     new_value = models.CharField("新状态", max_length=20)
-    notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="通报")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="操作人")
     reason = models.TextField("原因", blank=True)
@@ -405,8 +411,9 @@ class IssueEvent(models.Model):
         SIGNOFF_APPROVED = "signoff_approved", "批准销号"
         SIGNOFF_RETURNED = "signoff_returned", "退回销号申请"
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="events")
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="events", verbose_name="问题")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="events",
+                               verbose_name="进展报告")
     kind = models.CharField("操作", max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                               verbose_name="操作人")
@@ -417,14 +424,20 @@ class IssueEvent(models.Model):
         verbose_name = verbose_name_plural = "整改进展记录"
         ordering = ["issue", "at", "id"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.issue_id}号问题"
+
 
 class ReminderDigest(models.Model):
     """A daily reminder e-mail sent to one user: at most one per user and day."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户")
     day = models.DateField("日期")
     items = models.PositiveIntegerField("待办事项数", default=0)
     sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.day:%Y-%m-%d}"
 
     class Meta:
         verbose_name = verbose_name_plural = "每日提醒"

@@ -44,7 +44,7 @@ ROLE_PERMISSIONS = {
         ("tracking", "view_reminderdigest"),
         # Accounts are read in the admin; hospital accounts are made on /progress/accounts/, which can
         # never create or change a staff account (see tracking.accounts).
-        ("auth", "view_user"),
+        ("auth", "view_user"), ("auditlog", "view_logentry"),
     ],
     CLERK_GROUP: [("notices", "upload_notice")],
 }
