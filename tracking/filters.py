@@ -146,7 +146,7 @@ class FeedbackIssueFilter(filters.FilterSet):
         ),
         field_labels={"inspection__institution__name": "单位", "due_on": "整改时限", "order": "序号",
                       "updated_at": "更新时间", "status": "通报所称状态", "responsible_department": "责任部门"},
-        label="排序", empty_label="默认（按单位、序号）",
+        label="排序", empty_label="默认顺序",
     )
 
     class Meta:
