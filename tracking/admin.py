@@ -103,6 +103,26 @@ class FeedbackIssueAdmin(admin.ModelAdmin):
     inlines = [StatementInline, MeasureInline, SectionInline, ActionInline, StatusChangeInline]
 
 
+class _HistoryAdmin(admin.ModelAdmin):
+    """History is evidence: written by the services, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.StatusChange)
+class StatusChangeAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "old_value", "new_value", "changed_by", "changed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["issue", "notice"]
+
+
 @admin.register(models.IssueStatement)
 class IssueStatementAdmin(admin.ModelAdmin):
     list_display = ["notice", "issue", "number", "status"]
@@ -135,31 +155,6 @@ class ImmediateItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["notice", "inspection"]
 
 
-@admin.register(models.StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["issue", "kind", "old_value", "new_value", "changed_by", "changed_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["issue", "notice"]
-
-    # History is evidence: it is written by services, never edited by hand.
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _HistoryAdmin(admin.ModelAdmin):
-    """Written by the services only; the admin reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ReadOnlyInline):

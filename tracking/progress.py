@@ -29,12 +29,7 @@ def can_report(user, issue: FeedbackIssue) -> bool:
 
 
 def _clean_text(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError("请填写整改情况。", code="text_required")
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ValidationError(f"整改情况不能超过{TEXT_MAX_LENGTH}字。", code="text_too_long")
-    return text
+    return services.clean_required_text(text, label="整改情况", max_length=TEXT_MAX_LENGTH, code="text")
 
 
 def report_submit(*, issue: FeedbackIssue, user, text: str, files=(), request_signoff: bool = False) -> ProgressReport:

@@ -31,13 +31,18 @@ class IssueChanged(Exception):
         self.message = message
 
 
+def clean_required_text(value: str, *, label: str, max_length: int, code: str) -> str:
+    """``value`` stripped, or a Chinese ``ValidationError`` naming ``label`` when it is empty or too long."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(f"请填写{label}。", code=f"{code}_required")
+    if len(value) > max_length:
+        raise ValidationError(f"{label}不能超过{max_length}字。", code=f"{code}_too_long")
+    return value
+
+
 def clean_note(note: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError("请填写核查说明。", code="note_required")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(f"核查说明不能超过{NOTE_MAX_LENGTH}字。", code="note_too_long")
-    return note
+    return clean_required_text(note, label="核查说明", max_length=NOTE_MAX_LENGTH, code="note")
 
 
 CONFIRMATION_REQUIRED = (f"通报未称该问题已完成整改。如经核实确已完成，请勾选「{VERIFIED_AGAINST_CLAIM_LABEL}」"

@@ -146,18 +146,25 @@ def _back(request, issue_pk):
     return redirect("tracking:issue", pk=issue_pk)
 
 
+def _act(request, action, *, done_message: str) -> bool:
+    """Run a staff decision and say how it went; False when it was refused (the page should be shown again)."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    except services.IssueChanged as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, done_message)
+    return True
+
+
 class _DecideView(ReviewerRequiredMixin, View):
     def post(self, request, pk):
         report = get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("issue"), pk=pk)
-        try:
-            self.decide(request, report)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if not _act(request, lambda: self.decide(request, report), done_message=self.done_message):
             return redirect("tracking:issue", pk=report.issue_id)
-        except services.IssueChanged as error:
-            messages.warning(request, error.message)
-        else:
-            messages.success(request, self.done_message)
         return _back(request, report.issue_id)
 
 
@@ -204,16 +211,10 @@ class _ChangeVerificationView(ReviewerRequiredMixin, View):
             messages.error(request, "请填写核查说明。")
             return redirect("tracking:issue", pk=issue.pk)
         extra = {"confirm_unclaimed": form.cleaned_data["confirm_unclaimed"]} if self.confirms else {}
-        try:
-            self.service(issue=issue, user=request.user, note=form.cleaned_data["note"],
-                         expected=form.cleaned_data["expected"], **extra)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if not _act(request, lambda: self.service(issue=issue, user=request.user, note=form.cleaned_data["note"],
+                                                  expected=form.cleaned_data["expected"], **extra),
+                    done_message=self.done_message):
             return redirect("tracking:issue", pk=issue.pk)
-        except services.IssueChanged as error:
-            messages.warning(request, error.message)
-        else:
-            messages.success(request, self.done_message)
         target = form.cleaned_data["next"]
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             return redirect(f"{target}#issue-{issue.pk}")
