@@ -270,29 +270,63 @@ def sections(body: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
-_DEADLINE_RE = re.compile(r"前|之前|以前|为止|截止|期限|时限|计划|力争|预计|确保|拟|将于|将在|争取|底完成|末完成|完成时限")
-
-
+_PLAN_BEFORE_RE = re.compile(r"计划|力争|争取|确保|预计|拟|将于|将在|将|预定|目标|要求|务必|限于|期限|时限|截止")
+_DUE_AFTER_RE = re.compile(r"\s*(?:前|之前|以前|底前|末前|为止|完成|到位|内完成|全面完成|基本完成)")
+_DONE_RE_IN = re.compile(r"已|进行了|(?<!前)完成了|召开了|开展了")
+_DEADLINE_LABEL_IN_RE = re.compile(r"(?:整改|完成)?(?:时限|期限)\s*:")
+# A date that names a thing rather than when something happened: 「2024年12月习近平总书记致…贺信」,
+# 「2023年召开的…会议」, 《…（2024年修订）》
+_ATTRIBUTE_AFTER_RE = re.compile(r"\s*(?:习近平|总书记|的|召开的|印发的|出台的|发布的|下发的|制定的|修订的|颁布的|实施的|以来|起施行|版)")
 _CLAUSE_END_RE = re.compile(r"[。;\n]")
 
 
-def dated_actions(match: str, display: str, context: dt.date | None) -> list[DatedAction]:
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"《[^《》\n]{0,120}》|“[^“”\n]{0,120}”", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def dated_actions(match: str, display: str, context: dt.date | None, now: dt.date | None = None) -> list[DatedAction]:
+    """Dated steps of an issue: an ``action`` done on a date, or a ``deadline`` still ahead.
+
+    ``context`` is the feedback date (a step is not before it), ``now`` the
+    day the notice was written.  A deadline is a commitment still ahead then:
+    planning words (计划 / 争取 / 力争 / 确保 / 于…前完成 / 3月末完成) with a date after
+    ``now``, or a 整改时限 label.  A date before ``now`` with what was done
+    (完成 / 已 / 进行了…) is an action; a past plan of unknown outcome is neither.
+    Dates inside a quoted title or naming a document (「2024年12月…贺信」) are
+    neither, and 今年 / 明年 count from ``now``."""
     out = []
-    for d in find_dates(match, context, floor=context):
+    quoted = _quoted_spans(match)
+    for d in find_dates(match, context, floor=context, now=now):
+        if d.date is None or any(a <= d.start < b for a, b in quoted):
+            continue
+        if _ATTRIBUTE_AFTER_RE.match(match, d.end):
+            continue
         # the clause holding the date
         lo = max(0, d.start - 300)
         s = max(match.rfind(c, lo, d.start) for c in "。;,\n") + 1 or lo
         end = _CLAUSE_END_RE.search(match, d.end, d.end + 300)
         e = end.start() if end else min(len(match), d.end + 300)
         clause = match[s:e]
-        after = match[d.end:d.end + 6]
-        deadline = bool(_DEADLINE_RE.search(match[max(s, d.start - 6):d.start]) or re.match(r"\s*(?:前|之前|以前|底前|末前|完成|到位)", after)
+        before = match[max(s, d.start - 8):d.start]
+        labelled = bool(_DEADLINE_LABEL_IN_RE.search(match[max(0, s - 12):d.start]))
+        promised = bool(_PLAN_BEFORE_RE.search(before) or _DUE_AFTER_RE.match(match, d.end)
                         or (d.precision == "period" and "完成" in clause))
+        ahead = now is None or d.date > now
+        if labelled or (promised and ahead):
+            kind = "deadline"
+        elif ahead:
+            kind = "action"
+        elif not (_PLAN_BEFORE_RE.search(before) and not _DONE_RE_IN.search(before + match[d.end:e])):
+            kind = "action"
+        else:
+            continue  # a plan dated before the notice was written: whether it was kept is not said
         lab = _LABEL_RE.match(match[s:e].strip())
         if lab:
             s = match.index(lab.group(0), s) + lab.end()
-        out.append(DatedAction(kind="deadline" if deadline else "action", date=d.date,
-                               date_text=display[d.start:d.end], text=display[s:e].strip()))
+        out.append(DatedAction(kind=kind, date=d.date, date_text=display[d.start:d.end], text=display[s:e].strip()))
     return out
 
 
