@@ -178,7 +178,9 @@ def _parse(text: str) -> ParsedNotice:
     # what the notice says about itself
     about = head_lines + org + found.intros
     about_m, about_d = lines_text(about, "match"), lines_text(about)
-    declared = details.declared_counts(about_m)
+    # a summary table's 合计 row may be the only place the counts are given
+    summary_m = lines_text(_lines_of(found.parts["summary"], lines), "match")
+    declared = details.declared_counts(about_m + "\n" + summary_m)
     declared = _counts_from_status_headings(declared, root)
     statistics = details.statistics(about_m, about_d)
 

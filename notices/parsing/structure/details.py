@@ -173,6 +173,11 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
             if st is None and _YES_NO_LABEL_RE.search(label) and content.rstrip("。.") in ("是", "否"):
                 # 「是否完成：是」, a ledger column: 否 means not done yet
                 st = STATUS_COMPLETED if content.startswith("是") else STATUS_IN_PROGRESS
+            if st is None and not _DEADLINE_LABEL_RE.search(label) and not _ENUMERATED_RE.match(content):
+                # 「整改情况：制定计划，每月学习1次，已整改完成」 — but in 「一是修订制度，已完成」
+                # the closing clause belongs to the measure 一是, not to the issue
+                tail = status_suffix(content)
+                st = tail[0] if tail else None
             if st:
                 if _DEADLINE_LABEL_RE.search(label):
                     weak = weak or (st, sent)
@@ -186,18 +191,35 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
     if first_body is not None:
         last = sents[-1].group(0).strip()
         if len(sents) - 1 != first_body and not _LABEL_RE.match(last):
-            st = classify_status(last) or classify_status(_last_clause_after_prefix(last))
+            st = (classify_status(last) or classify_status(_last_clause_after_prefix(last))
+                  or classify_status(_first_clause(last)))
             if st:
                 return st, last, False
-            # 「…，该项工作需长期坚持。」: a last clause that names the issue as its subject
+            # 「…，该项工作需长期坚持。」「人才队伍建设需长期坚持。」: a last clause about the issue
             tail = re.split(r"[,，]", last)[-1].strip()
-            if _ISSUE_SUBJECT_RE.match(tail):
-                st = classify_status(tail)
-                if st:
-                    return st, tail, False
+            st = (classify_status(tail) if _ISSUE_SUBJECT_RE.match(tail) else None) or _subject_status(tail)
+            if st:
+                return st, tail, False
     if weak:
         return weak[0], weak[1], True
     return STATUS_NOT_STATED, "", False
+
+
+_ENUMERATED_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|\d{1,2}[.、)]|\(\d{1,2}\))")
+
+
+def _subject_status(clause: str) -> str | None:
+    """「人才队伍建设需长期坚持」: a short subject followed by nothing but a status."""
+    clause = clause.strip().rstrip("。")
+    for k in range(max(2, len(clause) - 12), len(clause) - 1):
+        if k > 14:
+            break
+        rest = clause[k:]
+        if re.match(r"^(?:需|需要|仍需|已|正在|目前|均已|基本)", rest):
+            st = classify_status(rest)
+            if st:
+                return st
+    return None
 
 
 _ISSUE_SUBJECT_RE = re.compile(r"^(?:目前|现|截至目前)?(?:该问题|此问题|本问题|上述问题|该项工作|此项工作|该项整改|此项整改|该项|此项|本项|该项问题|此项问题)")
@@ -349,7 +371,7 @@ _DONE_COUNT_RE = re.compile(
 )
 _PROGRESS_COUNT_RE = re.compile(
     _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:持续|积极|加紧|有序)?(?:整改|推进|落实)(?:中)?"
-    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
     r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
 )
 
@@ -360,9 +382,18 @@ def _clauses_without(text: str, word: str):
             yield m.group(0)
 
 
+_CAT_ITEMS_ISSUES_RE = re.compile(
+    _N + r"\s*(?:个)?(?:大方面|方面)[、,，]?\s*" + _N + r"\s*(?:个)?(?:大项|项|类)[、,，]?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题"
+)
+
+
 def declared_counts(text: str) -> DeclaredCounts:
     categories = issues = completed = in_progress = None
     for sent in _clauses_without(text, "立行立改"):
+        if issues is None:
+            m = _CAT_ITEMS_ISSUES_RE.search(sent)  # 「3个方面、6个大项、24条问题」
+            if m:
+                categories, issues = to_int(m.group(1)), to_int(m.group(3))
         if issues is None:
             found = [m for m in (_CAT_ISSUES_RE.search(sent), _CAT_ISSUES_AFTER_RE.search(sent)) if m]
             m = min(found, key=lambda x: x.start()) if found else None
