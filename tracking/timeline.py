@@ -30,6 +30,7 @@ class Entry:
     text: str = ""
     note: str = ""
     report: object = None
+    fields: frozenset = frozenset()  # for audit entries: which fields changed
 
 
 def _name(user) -> str:
@@ -55,7 +56,7 @@ def _audit_entries(issue) -> list[Entry]:
         parts = [f"{_FIELD_LABELS.get(field, field)}：{_value(field, old)} → {_value(field, new)}"
                  for field, (old, new) in changes.items()]
         entries.append(Entry(at=row.timestamp, kind="ledger", label="修改台账", actor=_name(row.actor) or "系统",
-                             text="；".join(parts), note="", report=set(changes)))
+                             text="；".join(parts), fields=frozenset(changes)))
     return entries
 
 
@@ -73,9 +74,7 @@ def issue_timeline(issue) -> list[Entry]:
         entries.append(Entry(at=event.at, kind=event.kind, label=event.get_kind_display(), actor=_name(event.actor),
                              note=event.note, report=event.report))
     for entry in _audit_entries(issue):
-        fields = entry.report
-        entry.report = None
-        repeats_verification = fields <= {"verification", "verification_note"} and (
+        repeats_verification = entry.fields <= {"verification", "verification_note"} and (
             entry.at.replace(microsecond=0) in verification_moments)
         if not repeats_verification:
             entries.append(entry)

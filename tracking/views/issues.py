@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
@@ -109,8 +109,6 @@ class IssueLedgerUpdateView(ProgressAccessMixin, View):
             return redirect("tracking:issue", pk=issue.pk)
         try:
             changed = services.issue_update_ledger(issue=issue, user=request.user, **form.cleaned_data)
-        except PermissionDenied:
-            raise
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
