@@ -186,6 +186,8 @@ def _part_by_content(node: Node, lines: list[Line], seen_problems: bool) -> tupl
         return ("next" if seen_problems else "org"), f"下级标题多为工作举措（{actions}个）"
     if not seen_problems and below:
         return "problems", "下级有编号标题"
+    if action_words(title):
+        return ("next" if seen_problems else "org"), f"标题是工作举措（「{action_words(title)}」）"
     return "other", "未能归类的部分"
 
 
