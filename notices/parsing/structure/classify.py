@@ -47,7 +47,7 @@ class Level:
     @property
     def label(self) -> str:
         names = {"L1": "「一、」", "L2": "「（一）」", "L3": "「1.」", "L4": "「（1）」", "L5": "「①」", "Q": "「问题一：」",
-                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」"}
+                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」", "B": "「【…】」"}
         return names.get(self.style, self.style)
 
 
@@ -100,7 +100,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     out.level_reason = reason
     if doubt:
         out.doubts.append(doubt)
-    issues = _issue_nodes(problem_level, members, cat_levels)
+    issues = _refine(_issue_nodes(problem_level, members, cat_levels), lines)
     cat_set = {id(n) for lv in cat_levels[:1] for n in lv.nodes}
     sub_cats = {id(n) for lv in cat_levels[1:] for n in lv.nodes}
     for node in members:
@@ -111,7 +111,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     issue_ids = {id(n) for n in issues}
     for node in issues:
         node.role = "problem"
-        node.reason = reason
+        node.reason = node.reason if node.reason.endswith("（写明不足）") else reason
         anc = node.parent
         while anc is not None and id(anc) not in cat_set:
             anc = anc.parent
@@ -120,6 +120,10 @@ def classify(root: Node, lines: list[Line]) -> Classified:
         for below in node.walk():
             if below is not node:
                 below.role = below.role or ("sub_problem" if shortcoming_words(title_of(below)) else "measure")
+    for node in issues:
+        for anc in _ancestors(node):
+            if anc.role == "" and anc.line is not None:
+                anc.role, anc.reason = "problem_group", "具体问题的上一级分组标题"
     out.issues = issues
     seen = []
     for node in issues:
@@ -186,6 +190,8 @@ def _part_by_content(node: Node, lines: list[Line], seen_problems: bool) -> tupl
         return ("next" if seen_problems else "org"), f"下级标题多为工作举措（{actions}个）"
     if not seen_problems and below:
         return "problems", "下级有编号标题"
+    if action_words(title):
+        return ("next" if seen_problems else "org"), f"标题是工作举措（「{action_words(title)}」）"
     return "other", "未能归类的部分"
 
 
@@ -206,6 +212,8 @@ def _members(region: list[Node], out: Classified) -> list[Node]:
             if node is not top or not _is_container(node):
                 if node.style == "T":
                     pass  # a status title between items: an annotation, not a level
+                elif status_of_section_title(title_of(node)):
+                    node.role, node.reason = "status_group", f"按整改状态分组（「{title_of(node)}」）"
                 elif node is not top and part_of_notice(title_of(node)) and part_of_notice(title_of(node))[0] == "next":
                     node.role, node.reason = "next_steps", "标题为下一步打算"
                     for below in node.walk():
@@ -240,7 +248,11 @@ def _levels(members: list[Node]) -> list[Level]:
 
 
 # ------------------------------------------------------------------ choosing the levels
-def _stats(level: Level, lines: list[Line]) -> dict[str, float]:
+def _stats(level: Level, lines: list[Line], counted: frozenset[str]) -> dict[str, float]:
+    """Shares of a level's headings that carry labels, name shortcomings, actions, areas…
+
+    ``counted``: the marker styles whose headings count as a level below (「一是」
+    only when such items read as problems somewhere in the list)."""
     n = len(level.nodes)
     titles = [title_of(x) for x in level.nodes]
     strong = [bool(strong_shortcoming(t)) and not category_words(t) for t in titles]
@@ -252,12 +264,20 @@ def _stats(level: Level, lines: list[Line]) -> dict[str, float]:
         "category": sum(bool(category_words(t)) or x.style == "C" for x, t in zip(level.nodes, titles)) / n,
         "bare_parent": sum(bool(x.children) and "。" not in x.line.rest.rstrip("。") and len(t) <= 80
                            for x, t in zip(level.nodes, titles)) / n,
-        "parents": sum(bool([c for c in x.children if c.style not in ("Y", "T")]) for x in level.nodes) / n,
+        "parents": sum(bool([c for c in x.children if c.style in counted]) for x in level.nodes) / n,
     }
 
 
 def _choose(levels: list[Level], lines: list[Line]):
-    stats = {id(lv): _stats(lv, lines) for lv in levels}
+    # 「一是…」 items are measures, unless somewhere they read as problems (labelled, or naming shortcomings)
+    plain = frozenset(lv.style for lv in levels if lv.style not in ("Y", "T"))
+    y_problems = False
+    for lv in levels:
+        if lv.style == "Y":
+            probe = _stats(lv, lines, plain)
+            y_problems = y_problems or probe["label"] >= 0.5 or probe["finding"] >= 0.6
+    counted = plain | ({"Y"} if y_problems else frozenset())
+    stats = {id(lv): _stats(lv, lines, counted) for lv in levels}
     ranks = sorted({lv.rank for lv in levels})
     main = [max((lv for lv in levels if lv.rank == r), key=lambda lv: len(lv.nodes)) for r in ranks]
     cats: list[Level] = []
@@ -270,7 +290,7 @@ def _choose(levels: list[Level], lines: list[Line]):
             i += 1
             continue
         break
-    candidates = [lv for lv in main[i:] if lv.style != "Y"] or main[i:]
+    candidates = [lv for lv in main[i:] if lv.style != "Y" or y_problems] or main[i:]
     chosen = candidates[0]
     s = stats[id(chosen)]
     reason = f"{chosen.label}一级"
@@ -331,6 +351,37 @@ def _issue_nodes(level: Level, members: list[Node], cat_levels: list[Level]) -> 
     return out
 
 
+_LABEL_ONLY_RE = re.compile(r"^[【\[]?(?:整改|落实|完成|问题|进展|推进|阶段性|下一步)[\u4e00-\u9fff]{0,8}[】\]]?$")
+
+
+def _refine(issues: list[Node], lines: list[Line]) -> list[Node]:
+    """Problems are taken at the finest level that reads as findings, heading by heading:
+    a topic (「1.关于“…”问题的整改」) whose own sub-items are findings (labelled, or
+    naming shortcomings) gives way to them; a topic without such items stays."""
+    out: list[Node] = []
+    for node in issues:
+        subs = [c for c in node.children if c.style not in ("T",) and c.line is not None]
+        styles = {c.style for c in subs}
+        if len(styles) != 1 or "P" in styles or owns_label(node, lines):
+            out.append(node)
+            continue
+        titles = [title_of(c) for c in subs]
+        if any(_LABEL_ONLY_RE.match(t) for t in titles):
+            out.append(node)  # 「（1）整改措施：」: parts of the problem, not problems
+            continue
+        labelled = sum(owns_label(c, lines) for c in subs) / len(subs)
+        findings = sum(bool(strong_shortcoming(t)) for t in titles) / len(subs)
+        actions = sum(bool(action_words(t)) for t in titles) / len(subs)
+        if (labelled >= 0.5 and findings >= 0.5) or (findings >= 0.6 and actions <= 0.2 and len(subs) >= 2):
+            for child in subs:
+                child.reason = f"{title_of(node)[:20]}下的具体问题（写明不足）"
+            node.role, node.reason = "problem_group", "下级条目才是具体问题"
+            out.extend(subs)
+        else:
+            out.append(node)
+    return out
+
+
 def _under_containers(node: Node, cats: set[int]) -> bool:
     anc = node.parent
     while anc is not None and anc.style != "ROOT":
@@ -366,7 +417,7 @@ def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, line
                 else:
                     out.unplaced.append(ln)
             if node.line is not None and node.role not in ("category", "problem_group", "problem_list",
-                                                           "status_group") and node.style != "T" \
+                                                           "status_group", "next_steps") and node.style != "T" \
                     and id(node) not in issue_ids and node is not top:
                 out.unplaced.append(node.line)
 
