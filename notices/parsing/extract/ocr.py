@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import statistics
 import threading
 from dataclasses import dataclass, field
@@ -161,13 +162,29 @@ def recognise(rgb) -> tuple[Page, list[tuple[float, int]]]:
     ocr = engine()
     crops = ocr.get_crop_img_list(bgr, boxes)
     texts, _elapse = ocr.text_rec(crops)
-    found = [(box, text, float(score)) for box, (text, score) in zip(boxes, texts) if text.strip() and score >= MIN_SCORE]
+    found = [(box, tidy(text), float(score)) for box, (text, score) in zip(boxes, texts)
+             if text.strip() and score >= MIN_SCORE]
     lines = _lines(found)
     h = float(bgr.shape[0])
     page_lines = [
         Line(text, x0, x1, h - y1, h - y0, lead) for text, x0, x1, y0, y1, lead in lines
     ]
     return (float(bgr.shape[1]), h, page_lines), [(score, len(text)) for _b, text, score in found]
+
+
+# A speck of scanner dust next to punctuation comes back as a dot of its own
+# (「，·认真」); no Chinese text has a dot right after a comma or full stop.
+_SPECK_RE = re.compile(r"(?<=[，。、；：！？“”‘’（）《》])[·.．'‘’,](?=[\u4e00-\u9fff“‘（《\d])")
+_DOUBLED_RE = re.compile(r"(?<=[，。、；：])[，、]+")
+# 「3:提高…」: the recogniser often takes the full stop of a numbered heading for a colon.
+_HEADING_COLON_RE = re.compile(r"^(\s*\d{1,2})[:：](?=[\u4e00-\u9fff])")
+
+
+def tidy(text: str) -> str:
+    """Undo the recogniser's commonest slips that change how a line parses, and nothing else."""
+    text = _SPECK_RE.sub("", text)
+    text = _DOUBLED_RE.sub("", text)
+    return _HEADING_COLON_RE.sub(r"\1.", text)
 
 
 def wash_out_seals(rgb):
