@@ -556,6 +556,11 @@ def cjk_font() -> tuple[str, int] | None:
     return path, index
 
 
+def printed(text: str) -> str:
+    """What of the sample's text reaches paper: not the conversion's bookmark tags or Markdown bold marks."""
+    return re.sub(r"\[bookmark:[^\]]*\]", "", text).replace("**", "")
+
+
 def print_pages(text: str, dpi: int = 200):
     """The notice printed on A4 as ``to_pdf`` lays it out, as page images (PIL), in a Chinese font."""
     from PIL import Image, ImageDraw, ImageFont
@@ -571,6 +576,7 @@ def print_pages(text: str, dpi: int = 200):
     def measure(s: str) -> float:
         return font.getlength(s)
 
+    text = printed(text)
     pages, page, y = [], None, None
 
     def new_page():

@@ -161,15 +161,37 @@ def recognise(rgb) -> tuple[Page, list[tuple[float, int]]]:
         return (float(bgr.shape[1]), float(bgr.shape[0]), []), []
     ocr = engine()
     crops = ocr.get_crop_img_list(bgr, boxes)
-    texts, _elapse = ocr.text_rec(crops)
-    found = [(box, tidy(text), float(score)) for box, (text, score) in zip(boxes, texts)
-             if text.strip() and score >= MIN_SCORE]
+    texts, _elapse = ocr.text_rec(crops, True)
+    found = [(box, tidy(_spaced(rec)), float(rec[1])) for box, rec in zip(boxes, texts)
+             if rec[0].strip() and rec[1] >= MIN_SCORE]
     lines = _lines(found)
     h = float(bgr.shape[0])
     page_lines = [
         Line(text, x0, x1, h - y1, h - y0, lead) for text, x0, x1, y0, y1, lead in lines
     ]
     return (float(bgr.shape[1]), h, page_lines), [(score, len(text)) for _b, text, score in found]
+
+
+def _spaced(rec) -> str:
+    """The recognised text with the spaces between Latin words and numbers put back.
+
+    The recogniser drops spaces (「3221279 3223823」 comes out as one number);
+    its word grouping still splits where the gap between characters was wide,
+    so two groups of Latin letters or digits side by side get a space again.
+    """
+    text = rec[0]
+    try:
+        words = ["".join(word) for word in rec[2][1]]
+    except (IndexError, TypeError):
+        return text
+    if "".join(words) != text:
+        return text
+    out = words[:1]
+    for word in words[1:]:
+        if out[-1][-1:].isascii() and out[-1][-1:].isalnum() and word[:1].isascii() and word[:1].isalnum():
+            out.append(" ")
+        out.append(word)
+    return "".join(out)
 
 
 # A speck of scanner dust next to punctuation comes back as a dot of its own
