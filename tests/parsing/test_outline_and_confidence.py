@@ -152,3 +152,18 @@ def test_a_region_inspected_by_a_central_group_is_the_region_and_the_page_date_i
     p = parse_text(text)
     assert (p.institution, p.inspecting_body, p.published_date) == ("江岳省", "中央", dt.date(2025, 12, 12))
     assert "12388" in p.contacts.phones and len(p.issues) == 4
+
+
+@pytest.mark.parametrize("intro", [
+    "根据市委统一部署，2024年3月11日至5月10日，市委第四巡察组于2024年5月12日对市卫生健康委党委开展了巡察。6月20日反馈了巡察意见。",
+    "根据市委统一部署，2024年3月11日至5月10日，市委第四巡察组对市卫健委党委开展了巡察。2024年6月20号市卫健委党委召开会议。",
+])
+def test_an_institution_is_never_a_fragment_of_the_sentence_around_its_short_name(intro):
+    p = parse_text(notice(standard_body(), title="关于市委巡察整改进展情况的通报", intro=intro, signature="2024年10月8日"))
+    assert p.institution in ("某某市卫生健康委", "某某市卫健委")  # the place comes from the postal address
+
+
+def test_the_full_name_in_the_title_wins_over_the_short_form_in_the_text():
+    intro = "根据市委统一部署，2024年3月11日至5月10日，市委第四巡察组对市卫健委党委开展了巡察。6月20日反馈了巡察意见。"
+    p = parse_text(notice(standard_body(), title="中共株洲市卫生健康委员会委员会关于市委巡察整改进展情况的通报", intro=intro))
+    assert p.institution == "株洲市卫生健康委员会" and "市卫健委" in p.institution_aliases
