@@ -167,3 +167,13 @@ def test_the_full_name_in_the_title_wins_over_the_short_form_in_the_text():
     intro = "根据市委统一部署，2024年3月11日至5月10日，市委第四巡察组对市卫健委党委开展了巡察。6月20日反馈了巡察意见。"
     p = parse_text(notice(standard_body(), title="中共株洲市卫生健康委员会委员会关于市委巡察整改进展情况的通报", intro=intro))
     assert p.institution == "株洲市卫生健康委员会" and "市卫健委" in p.institution_aliases
+
+
+def test_a_government_sites_metadata_block_above_the_title_is_not_the_title():
+    text = ("• 信息索引号:\n113307020501239658/2023-46395\n• 文件名称:\n中共某某区文化和旅游体育局党组关于巡察整改情况的通报\n"
+            "• 成文日期:\n2023-05-04\n• 中共某某区文化和旅游体育局党组关于巡察整改情况的通报\n日期:2023-05-04 08:46:31 来源:区文旅体局\n"
+            "根据区委统一部署，2022年9月16日至10月18日，区委第二巡察组对区文旅体局党组进行了巡察。2023年1月17日反馈了巡察意见。\n"
+            + standard_body())
+    p = parse_text(text)
+    assert p.title == "中共某某区文化和旅游体育局党组关于巡察整改情况的通报"
+    assert (p.institution, p.published_date) == ("某某区文化和旅游体育局", dt.date(2023, 5, 4))

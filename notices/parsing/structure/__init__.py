@@ -63,7 +63,9 @@ def parse_text(text: str) -> ParsedNotice:
 # A saved web page's furniture above the title: breadcrumbs, font size, source, date, counters.
 _CHROME_RE = re.compile(
     r"^(?:当前位置|您的位置|您现在的位置|首页|主页|字体|字号|【字号|【打印|【关闭|发布时间|发布日期|成文日期|信息来源|来源|"
-    r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间)|>|»|浏览次数|访问量|信息来源"
+    r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间|信息索引号|索引号|文件名称|发布机构|公开方式|主题分类|文号|"
+    r"公开范围|有效性|体裁分类)|>|»|浏览次数|访问量|信息来源"
+    r"|^[\u4e00-\u9fff]{2,8}\s*:\s*$|^[\d/\-.\s]{6,}$"  # a metadata label alone, an index number
 )
 
 

@@ -298,7 +298,7 @@ def _raw_lines(text: str) -> list[str]:
     if "|" in text or "\t" in text:
         raw = _untable(raw)
     for line in raw:
-        line = line.replace("\t", " ").strip()
+        line = line.replace("\t", " ").strip().lstrip("•·●◆■▪").strip()
         if " " in line:
             line = _INNER_SPACE_RE.sub("", line)
         if line and (len(line) > 24 or not _PAGE_RE.match(line)):
