@@ -177,3 +177,12 @@ def test_a_government_sites_metadata_block_above_the_title_is_not_the_title():
     p = parse_text(text)
     assert p.title == "中共某某区文化和旅游体育局党组关于巡察整改情况的通报"
     assert (p.institution, p.published_date) == ("某某区文化和旅游体育局", dt.date(2023, 5, 4))
+
+
+def test_measures_that_name_the_shortcoming_they_answer_stay_measures():
+    body = ("二、巡察反馈问题整改落实情况\n（一）关于理论学习不深入的问题\n1.针对学习不深入的问题，组织专题学习6次。\n"
+            "2.针对研讨不充分的问题，开展研讨3次。\n（二）关于财务管理不规范的问题\n1.针对报销审核不严的问题，修订报销制度。\n"
+            "2.针对资产管理混乱的问题，开展资产清查。\n")
+    p = parse_text(notice(body))
+    assert [(i.number, i.title) for i in p.issues] == [("1", "关于理论学习不深入的问题"), ("2", "关于财务管理不规范的问题")]
+    assert "针对学习不深入的问题，组织专题学习6次。" in p.issues[0].measures

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .details import classify_status, status_of_section_title
 from .lines import Line
 from .outline import Node
-from .wording import action_words, category_words, part_of_notice, shortcoming_words, strong_shortcoming
+from .wording import action_words, category_words, opens_with_action, part_of_notice, shortcoming_words, strong_shortcoming
 
 _ISSUE_LABEL_RE = re.compile(
     r"(?:^|[。;；\s])[【\[]?(?:整改|问题|落实|进展|完成|推进)[\u4e00-\u9fff]{0,6}(?:情况|措施|状态|进度|进展|结果|成效|举措|时限|描述|表现)"
@@ -262,6 +262,7 @@ def _stats(level: Level, lines: list[Line], counted: frozenset[str]) -> dict[str
         "label": sum(owns_label(x, lines) for x in level.nodes) / n,
         "finding": sum(strong) / n,
         "measure": sum(bool(action_words(t)) for t in titles) / n,
+        "opens": sum(bool(opens_with_action(t)) for t in titles) / n,
         "category": sum(bool(category_words(t)) or x.style == "C" for x, t in zip(level.nodes, titles)) / n,
         "bare_parent": sum(bool(x.children) and "。" not in x.line.rest.rstrip("。") and len(t) <= 80
                            for x, t in zip(level.nodes, titles)) / n,
@@ -305,7 +306,7 @@ def _choose(levels: list[Level], lines: list[Line]):
         if deeper.style == "P" or not _splits(chosen, deeper):
             break  # 「问题：…」 under a numbered heading, or one item per heading: parts of it, not a finer list
         labelled = d["label"] >= 0.5 and c["label"] < 0.3
-        finer = d["finding"] >= 0.6 and d["measure"] <= 0.2 and c["parents"] >= 0.6 and c["label"] < 0.5
+        finer = (d["finding"] >= 0.6 and d["opens"] <= 0.2 and c["parents"] >= 0.6 and c["label"] < 0.5)
         if labelled or finer:
             chosen = deeper
             reason = (f"{deeper.label}一级：{round(d['label'] * d['n'])}个标题带整改情况/状态" if labelled else
@@ -374,7 +375,7 @@ def _refine(issues: list[Node], lines: list[Line]) -> list[Node]:
             continue
         labelled = sum(owns_label(c, lines) for c in subs) / len(subs)
         findings = sum(bool(strong_shortcoming(t)) for t in titles) / len(subs)
-        actions = sum(bool(action_words(t)) for t in titles) / len(subs)
+        actions = sum(bool(opens_with_action(t)) for t in titles) / len(subs)
         if (labelled >= 0.5 and findings >= 0.5) or (findings >= 0.6 and actions <= 0.2 and len(subs) >= 2):
             for child in subs:
                 child.reason = f"{title_of(node)[:20]}下的具体问题（写明不足）"
