@@ -186,3 +186,13 @@ def test_measures_that_name_the_shortcoming_they_answer_stay_measures():
     p = parse_text(notice(body))
     assert [(i.number, i.title) for i in p.issues] == [("1", "关于理论学习不深入的问题"), ("2", "关于财务管理不规范的问题")]
     assert "针对学习不深入的问题，组织专题学习6次。" in p.issues[0].measures
+
+
+def test_a_sentence_saying_every_listed_problem_is_done_gives_each_its_status():
+    text = notice(standard_body(status_line="")).replace(
+        "现将巡察整改进展情况予以公布。", "截至目前，反馈的4个问题已全部完成整改。现将巡察整改进展情况予以公布。")
+    p = parse_text(text)
+    assert {i.status for i in p.issues} == {"completed"} and "已全部完成整改" in p.issues[0].status_evidence
+    # … but not when the count said to be done is not the count listed
+    p = parse_text(text.replace("反馈的4个问题已全部完成整改", "反馈的5个问题已全部完成整改"))
+    assert {i.status for i in p.issues} == {"not_stated"} and p.confidence == "low"

@@ -128,6 +128,23 @@ def _counts_from_status_headings(declared: DeclaredCounts, root: Node) -> Declar
     )
 
 
+_ALL_DONE_RE = re.compile(r"(?:全部|均已|均|已全部|全部已)(?:完成整改|整改完成|整改到位|整改完毕|完成)")
+
+
+def _all_said_done(issues, declared: DeclaredCounts, about: list[Line]):
+    """「反馈的12个问题已全部完成整改」 with no issue stating its own status: all completed,
+    when the count said to be done is the count listed (so the sentence is about these issues)."""
+    if declared.completed != len(issues) or declared.issues not in (None, len(issues)) or declared.in_progress:
+        return issues
+    for ln in about:
+        for sent in re.split(r"[。;]", ln.match):
+            if _ALL_DONE_RE.search(sent) and "问题" in sent:
+                pos = ln.match.find(sent)
+                shown = ln.disp[pos:pos + len(sent)].strip()
+                return [dataclasses.replace(x, status=STATUS_COMPLETED, status_evidence=shown) for x in issues]
+    return issues
+
+
 def _lines_of(nodes: list[Node], lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for node in nodes:
@@ -242,6 +259,8 @@ def _parse(text: str) -> ParsedNotice:
         said = about + summary + _lines_of(nexts, lines)
         issues = statuses_by_number(issues, lines_text(said, "match"), lines_text(said))
     next_steps = "\n".join(lines_text(lines[n.start:n.end]) for n in nexts)
+    if issues and all(x.status == STATUS_NOT_STATED for x in issues):
+        issues = _all_said_done(issues, declared, about)
 
     warnings = _warnings(found, issues, categories, declared, institution)
     paged = _PAGED_RE.search(text)
