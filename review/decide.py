@@ -54,7 +54,7 @@ def decide_after_parse(*, notice: Notice, parsed) -> tuple[dict, object]:
     elif not fixed.result.is_rectification_notice:
         state, reason = ReviewState.NOT_NOTICE, "解析未识别出巡察整改通报的结构"
         warnings.append({"code": "not_rectification_notice",
-                         "message": "该文件未识别为巡察整改进展通报，不计入任何统计；如确为整改通报，请联系巡察办核对"})
+                         "message": "该文件未识别为巡察整改通报，不计入任何统计；如确为整改进展通报，请联系巡察办核对"})
     elif proposal.mismatch:
         state, reason = ReviewState.MISMATCH, "通报中的单位与上传所属单位不一致"
     elif _auto_accept(notice, parsed, fixed, proposal):

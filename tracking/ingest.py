@@ -42,6 +42,7 @@ from .models import (
 )
 from notices.models import Notice
 from notices.parsing.corrections import title_key
+from notices.parsing.structure.normalize import fold_traditional
 
 from .naming import is_short_form_of, normalize_institution_name
 
@@ -205,8 +206,9 @@ _REFRESHED_FIELDS = ["number", "title", "match_key", "text", "status_evidence", 
 
 # --- institution and inspection ----------------------------------------------
 def _names_in(parsed) -> list[str]:
-    names = [parsed.institution] if parsed.institution else []
-    return names + [a for a in parsed.institution_aliases if a and a not in names]
+    """The names the notice prints for its institution, traditional characters folded (清遠 is 清远)."""
+    names = [fold_traditional(parsed.institution)] if parsed.institution else []
+    return names + [a for a in map(fold_traditional, parsed.institution_aliases) if a and a not in names]
 
 
 def _names_match(institution: Institution, name: str) -> bool:

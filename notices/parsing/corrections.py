@@ -271,27 +271,40 @@ def _norm(text) -> str:
     return title_key(str(text or "")) if text else ""
 
 
-def content_key(parsed: ParsedNotice) -> str:
-    """Institution, inspection and issue list after folding width, spaces and punctuation.
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
 
-    Two uploads with the same key are the same notice (the .docx of a .txt):
-    extraction differences in layout, encoding or numbering style vanish here.
-    """
-    return _digest([
+
+def _core(parsed: ParsedNotice) -> list:
+    """What the figures are made of: institution, inspection, and each issue's place, title and status."""
+    return [
         _norm(parsed.institution), _norm(parsed.inspecting_body), _norm(parsed.inspection_group),
         parsed.feedback_date.isoformat() if parsed.feedback_date else "",
-        [[issue.category or "", issue.number, title_key(issue.title)] for issue in parsed.issues],
-    ])
+        [[issue.category or "", issue.number, title_key(issue.title), issue.status] for issue in parsed.issues],
+    ]
+
+
+def content_key(parsed: ParsedNotice) -> str:
+    """Institution, inspection, date and issue list (each issue's text too) after folding width, spaces, punctuation.
+
+    Two uploads with the same key are the same notice (the .docx of a .txt):
+    extraction differences in layout, encoding or numbering style vanish
+    here.  Two progress notices of one inspection list the same issues but
+    differ in date and in what each issue says, so they never collide.
+    """
+    return _digest([_core(parsed), parsed.published_date.isoformat() if parsed.published_date else "",
+                    [hashlib.sha256(_fold(issue.text).encode()).hexdigest()[:12] for issue in parsed.issues]])
 
 
 def review_fingerprint(parsed: ParsedNotice) -> str:
-    """What a reviewer accepted: the content key plus each issue's status.
+    """What a reviewer accepted: institution, inspection, the issue list with statuses, being a notice.
 
-    A re-parse that keeps it may be re-ingested without a new look; one that
-    changes it (an issue more or less, another status) goes back to staff.
+    A re-parse that keeps it may be re-ingested without a new look (better
+    measures or dates, say); one that changes it (an issue more or less,
+    another status, another inspection) goes back to staff.
     """
-    return _digest([content_key(parsed), [issue.status for issue in parsed.issues],
-                    parsed.is_rectification_notice])
+    return _digest([_core(parsed), parsed.is_rectification_notice])
 
 
 def _digest(value) -> str:
