@@ -149,6 +149,7 @@ class Notice(models.Model):
     recheck_reasons = models.JSONField("需复核的原因", default=list, blank=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="copies", verbose_name="同一通报（原件）")
+    added_aliases = models.JSONField("本通报为单位新增的别名", default=list, blank=True)
     created_institution = models.ForeignKey("tracking.Institution", on_delete=models.SET_NULL, null=True, blank=True,
                                             related_name="+", verbose_name="因本通报新建的单位")
     # --- publication: a staff act, only for accepted notices

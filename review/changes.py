@@ -65,7 +65,8 @@ def _status(data: dict, notice, *, required_evidence: bool) -> dict:
 
 def _category(data: dict, result) -> str | None:
     category = data.get("category") or None
-    if category and category not in {c.number for c in result.categories}:
+    known = {c.number for c in result.categories} | {i.category for i in result.issues if i.category}
+    if category and category not in known:
         raise ValidationError("所选类别不在本通报中。")
     return category
 

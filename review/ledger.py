@@ -68,6 +68,8 @@ def ingest(notice: Notice, fixed: Corrected, *, confirmed_institution: bool = Fa
     fields = {"institution": done.institution, "inspection": done.inspection, "warnings": done.warnings}
     if done.created_institution is not None:
         fields["created_institution"] = done.created_institution
+    if done.aliases_added:
+        fields["added_aliases"] = [*notice.added_aliases, *done.aliases_added]
     return fields
 
 
@@ -75,7 +77,7 @@ def take_out(notice: Notice) -> dict:
     """Remove everything the notice wrote into the ledger."""
     notice_remove(notice=notice)
     Correction.objects.filter(notice=notice, issue__isnull=False).update(issue=None)
-    return {"inspection": None}
+    return {"inspection": None, "added_aliases": []}
 
 
 def merge_warnings(existing, new) -> list[dict]:

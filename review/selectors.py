@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 
 from notices.models import Notice, ParseConfidence, ReviewState
 from notices.parsing.corrections import apply_corrections, issue_key, parsed_from_dict
+from notices.parsing.result import ParsedCategory
 from tracking.ingest import institution_proposal
 from tracking.models import Institution
 
@@ -100,9 +101,14 @@ def review_layout(notice: Notice) -> ReviewLayout:
         issues.append(IssueView(index, key, issue, _lines_of(squashed, issue), by_key.get(key, [])))
     elsewhere = list(Notice.objects.live().filter(sha256=notice.sha256).exclude(pk=notice.pk)
                      .select_related("institution").defer("raw_text", "parse_result"))
+    categories = list(result.categories)
+    listed = {c.number for c in categories}
+    for issue in result.issues:  # a category an issue names but the parser did not list as a heading
+        if issue.category and issue.category not in listed:
+            listed.add(issue.category)
+            categories.append(ParsedCategory(issue.category, "", len(categories)))
     return ReviewLayout(lines, issues, result, parsed, corrections,
-                        institution_proposal(chosen=notice.institution, parsed=result),
-                        result.categories, elsewhere)
+                        institution_proposal(chosen=notice.institution, parsed=result), categories, elsewhere)
 
 
 def _lines_of(squashed: list[str], issue) -> list[int]:

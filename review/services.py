@@ -40,7 +40,7 @@ def _text(value: str, missing: str) -> str:
 
 
 def _locked(notice: Notice) -> Notice:
-    locked = Notice.objects.select_for_update().select_related("institution").get(pk=notice.pk)
+    locked = Notice.objects.select_for_update(of=("self",)).select_related("institution").get(pk=notice.pk)
     if locked.is_withdrawn:
         raise ValidationError("该通报已撤回。")
     if locked.state != ParseState.PARSED:
@@ -116,8 +116,7 @@ def correction_create(*, notice: Notice, user, kind: str, data: dict, reason: st
         correction = Correction.objects.create(notice=locked, kind=kind, target_key=target, payload=payload,
                                                summary=summary, reason=reason, created_by=user)
         if kind == pure.INSTITUTION:
-            locked.institution_id = payload["institution_id"]
-            locked.institution = None  # re-read by the proposal below
+            locked.institution = changes.Institution.objects.get(pk=payload["institution_id"])
             history.record(locked, field="institution", old=changes.Institution.objects.filter(
                 pk=payload["previous_institution_id"]).values_list("name", flat=True).first() or "未确定",
                 new=payload["name"], actor=user, reason=reason)
@@ -152,7 +151,6 @@ def _apply(notice: Notice, user, reason: str, *, institution_changed: bool = Fal
     fields = notice_fields_from(fixed.result)
     if institution_changed:
         fields["institution_id"] = notice.institution_id
-        notice.institution = changes.Institution.objects.get(pk=notice.institution_id)
     state = notice.review_state
     if state == ReviewState.ACCEPTED:
         if not notice.needs_recheck:  # a notice waiting for re-review changes the ledger only when accepted again

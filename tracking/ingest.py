@@ -62,6 +62,7 @@ class IngestOutcome:
     warnings: list[dict]
     issue_ids: list[int] = dataclasses.field(default_factory=list)  # one per parsed issue, in order
     created_institution: Institution | None = None
+    aliases_added: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -104,8 +105,9 @@ def notice_ingest(*, notice, parsed, confirmed_institution: bool = False, correc
         if made:
             created = institution
             warnings.append(_warning("institution_created", f"系统中原无单位「{institution.name}」，已按通报新建，请核对"))
+    aliases = []
     if institution is not None and (not proposal.mismatch or confirmed_institution):
-        _remember_aliases(institution, _names_in(parsed))
+        aliases = _remember_aliases(institution, _names_in(parsed))
     inspection = _inspection_for(institution, parsed) if institution else None
     touched: list[int] = []
     if inspection is not None:
@@ -122,7 +124,7 @@ def notice_ingest(*, notice, parsed, confirmed_institution: bool = False, correc
     issues_refresh(issue_ids=previous_issue_ids | set(touched), notice_id=notice.pk, corrected=notes)
     _drop_orphans(previous_issue_ids - set(touched), previous_inspection_id, keep_inspection=inspection,
                   exclude_notice=notice.pk)
-    return IngestOutcome(institution, inspection, len(touched), warnings, touched, created)
+    return IngestOutcome(institution, inspection, len(touched), warnings, touched, created, aliases)
 
 
 def notice_remove(*, notice) -> list[int]:
@@ -137,6 +139,7 @@ def notice_remove(*, notice) -> list[int]:
     _delete_rows_of(notice)
     issues_refresh(issue_ids=issue_ids)
     _drop_orphans(issue_ids, notice.inspection_id, exclude_notice=notice.pk)
+    _forget_aliases(notice)
     created = notice.created_institution_id
     unused = Institution.objects.filter(pk=created, members__isnull=True, inspections__isnull=True)
     if created and unused.exists() and not Notice.objects.live().filter(institution_id=created).exclude(
@@ -245,11 +248,30 @@ def _candidates(names: list[str], keys: list[str]):
     return Institution.objects.filter(wanted) if wanted else Institution.objects.none()
 
 
-def _remember_aliases(institution: Institution, names: list[str]) -> None:
+def _remember_aliases(institution: Institution, names: list[str]) -> list[str]:
+    """Add the names not known yet; returns them, so removing the notice can forget them again."""
     known = {institution.normalized_name} | {normalize_institution_name(a) for a in institution.aliases}
-    new = [n for n in names if normalize_institution_name(n) not in known]
+    new = [n for n in dict.fromkeys(names) if normalize_institution_name(n) not in known]
     if new:
         institution.aliases = [*institution.aliases, *new]
+        institution.save(update_fields=["aliases"])
+    return new
+
+
+def _forget_aliases(notice) -> None:
+    """Names this notice taught its institution, unless another accepted notice of it prints them too."""
+    if not notice.added_aliases or not notice.institution_id:
+        return
+    institution = Institution.objects.select_for_update().filter(pk=notice.institution_id).first()
+    if institution is None:
+        return
+    others = Notice.objects.accepted().filter(institution=institution).exclude(pk=notice.pk).values_list(
+        "parse_result__institution", flat=True)
+    still_printed = {normalize_institution_name(fold_traditional(name)) for name in others if name}
+    drop = {normalize_institution_name(a) for a in notice.added_aliases} - still_printed
+    kept = [a for a in institution.aliases if normalize_institution_name(a) not in drop]
+    if kept != institution.aliases:
+        institution.aliases = kept
         institution.save(update_fields=["aliases"])
 
 

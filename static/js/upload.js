@@ -231,8 +231,12 @@
     var badge = document.getElementById("state-badge");
     follow(section.getAttribute("data-status-url"), function (status) {
       setBadge(badge, status.status || status.state, status.status_label || status.state_label);
-      /* the finished page has the summary, the error and the right buttons: load it */
-      if (DONE[status.state]) window.location.reload();
+      /* the finished page has the summary, the error and the right buttons: load it;
+         another format of a notice already uploaded sends the uploader to that notice */
+      if (DONE[status.state]) {
+        if (status.duplicate_of_url) window.location.assign(status.duplicate_of_url);
+        else window.location.reload();
+      }
     });
   }
 
