@@ -35,7 +35,8 @@ def decide_after_parse(*, notice: Notice, parsed) -> tuple[dict, object]:
     fixed = ledger.corrected(notice, parsed)
     proposal = institution_proposal(chosen=notice.institution, parsed=fixed.result)
     fields: dict = {"content_key": content_key(parsed), "duplicate_of": None}
-    if notice.institution_id is None and proposal.institution is not None:
+    if notice.institution_id is None and proposal.institution is not None and not _file_held_by(
+            notice, proposal.institution):
         fields["institution"] = proposal.institution  # found by the name it prints; staff still review it
     warnings = _mismatch_warning(notice, proposal)
     previous = notice.review_state
@@ -70,6 +71,11 @@ def decide_after_parse(*, notice: Notice, parsed) -> tuple[dict, object]:
     if state != previous:
         history.record(notice, old=previous, new=state, system=True, reason=reason)
     return fields | {"review_state": state, "warnings": warnings}, fixed
+
+
+def _file_held_by(notice, institution) -> bool:
+    """That institution already has a live notice of these very bytes (uploaded meanwhile by its clerk)."""
+    return Notice.objects.live().filter(sha256=notice.sha256, institution=institution).exclude(pk=notice.pk).exists()
 
 
 def _mismatch_warning(notice, proposal) -> list[dict]:

@@ -68,6 +68,10 @@ def notice_accept(*, notice: Notice, user, note: str = "", confirm_institution: 
         if proposal.institution is None and not proposal.printed_name:
             raise ValidationError("未能确定通报所属单位，请先更改单位。")
         fields = ledger.ingest(locked, fixed, confirmed_institution=proposal.mismatch and confirm_institution)
+        held = Notice.objects.live().filter(sha256=locked.sha256, institution=fields["institution"]).exclude(
+            pk=locked.pk).first()
+        if held is not None:  # raising rolls the rows just written back
+            raise ValidationError(f"「{fields['institution']}」已上传同一文件（通报 #{held.pk}），请审核该通报并驳回本条。")
         fields["warnings"] = ledger.merge_warnings(locked.warnings, fields["warnings"])
         fields |= ledger.decision_fields(state=ReviewState.ACCEPTED, user=user, note=(note or "").strip())
         fields |= {"accepted_fingerprint": review_fingerprint(fixed.result), "needs_recheck": False,

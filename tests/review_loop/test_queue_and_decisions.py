@@ -102,3 +102,27 @@ def test_staff_accept_and_reject_over_the_api_and_clerks_may_not(fake_parser, up
     assert FeedbackIssue.objects.count() == 1
     assert api.get(f"/api/notices/{a.pk}/corrections/").json() == []
     assert Notice.objects.get(pk=b.pk).reviewed_by == staff
+
+
+def test_a_staff_upload_of_bytes_a_hospital_uploaded_meanwhile_is_not_filed_twice_under_it(
+        fake_parser, hospital_a_clerk, hospital_a, staff, monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from notices import services
+    from tests.review_support import accept
+
+    fake_parser.results["staff.txt"] = fake_parser.results["clerk.txt"] = notice([issue(1, "理论学习不深入")])
+    monkeypatch.setattr(services, "notice_enqueue_parse", lambda **kw: None)
+    by_staff, _ = services.notice_create(data=b"same", filename="staff.txt", uploaded_by=staff)
+    by_clerk, created = services.notice_create(data=b"same", filename="clerk.txt", uploaded_by=hospital_a_clerk)
+    assert created and by_clerk.institution == hospital_a  # staff's copy was not the clerk's to see yet
+    for pending in (by_staff, by_clerk):
+        services.notice_apply_parse(notice_id=pending.pk)
+        pending.refresh_from_db()
+    assert by_staff.institution is None and by_clerk.institution == hospital_a
+    with pytest.raises(ValidationError) as refused:
+        accept(by_staff, staff)
+    assert f"通报 #{by_clerk.pk}" in refused.value.messages[0]
+    assert not FeedbackIssue.objects.exists()
+    accept(by_clerk, staff)
+    assert FeedbackIssue.objects.count() == 1
