@@ -17,7 +17,8 @@ def test_measures_are_split_at_yi_shi_er_shi():
 def test_labelled_sub_parts_are_kept_in_order():
     body = ("一、正在整改的问题\n1.党支部换届不及时问题的整改。\n整改措施：制定换届工作方案。\n"
             "阶段性成效：换届实施方案于2020年7月份在党委会通过。\n下一步推进举措：3月末完成全院党支部换届工作。\n")
-    text = notice(body, intro="根据市委统一部署，2020年8月3日—9月23日，市委第二巡察组对中心医院进行了巡察，11月13日，市委巡察组反馈了巡察意见。", duty="")
+    text = notice(body, intro="根据市委统一部署，2020年8月3日—9月23日，市委第二巡察组对中心医院进行了巡察，11月13日，市委巡察组反馈了巡察意见。", duty="",
+                  signature="中共某某市人民医院委员会\n2021年2月28日")
     issue = parse_text(text).issues[0]
     assert [(s.label, s.text) for s in issue.sections] == [
         ("整改措施", "制定换届工作方案。"), ("阶段性成效", "换届实施方案于2020年7月份在党委会通过。"),

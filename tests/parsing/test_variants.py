@@ -46,9 +46,12 @@ def test_bracketed_problem_labels_and_category_headings_cut_in_two():
     assert [(i.number, i.title, i.status) for i in p.issues] == [("1", "推进高质量发展有差距", "completed"), ("2", "院长负责制不够到位", "in_progress")]
 
 
-def test_month_only_inspection_ranges_and_qi_zhi():
+def test_month_only_inspection_ranges_stay_null_and_qi_zhi_is_read():
+    # a month names no day: null, never an invented 1st or 31st
     p = parse_text(notice(standard_body(), intro="根据市委统一部署，2024年3月至5月，市委第一巡察组对某某市人民医院进行了巡察。2024年6月20日反馈了巡察意见。"))
-    assert (p.inspection_start, p.inspection_end, p.feedback_date) == (dt.date(2024, 3, 1), dt.date(2024, 5, 31), dt.date(2024, 6, 20))
+    assert (p.inspection_start, p.inspection_end, p.feedback_date) == (None, None, dt.date(2024, 6, 20))
+    p = parse_text(notice(standard_body(), intro="根据省委统一部署，2024年9月中旬至11月下旬，省委第六巡视组对某某市人民医院开展了巡视。2025年1月8日反馈了意见。"))
+    assert (p.inspection_start, p.inspection_end, p.feedback_date) == (None, None, dt.date(2025, 1, 8))
     p = parse_text(notice(standard_body(), intro="市委第一巡察组于2024年3月5日起至5月10日对某某市人民医院进行了巡察，并于2024年6月20日反馈了巡察意见。"))
     assert (p.inspection_start, p.inspection_end, p.feedback_date) == (dt.date(2024, 3, 5), dt.date(2024, 5, 10), dt.date(2024, 6, 20))
 

@@ -24,24 +24,23 @@ from ..result import (
     ParseWarning,
 )
 from . import details, header
-from .body import Line, closing_start, make_lines, parse_body, split_sections
+from .classify import Classified, classify, title_of
+from .issues import build_issue, lines_text, statuses_by_number, statuses_from_summary
+from .lines import Line, closing_start, make_lines
 from .normalize import Document, ends_terminal, normalize
 from .numerals import to_int
+from .outline import Node, build_outline
+from .wording import NEXT_TITLE_RE, part_of_notice
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.11.22-37"
+PARSER_VERSION = "2026.12.02-1"
 
 logger = logging.getLogger(__name__)
 
 _NOTICE_RE = re.compile(r"巡[察视]")
 _TITLE_STOP_RE = re.compile(r"^(?:根据|按照|依据|为|近日|今年|[12]\d{3}年|\d{1,2}月)")
 _DOC_NUMBER_RE = re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*\d{1,4}\s*号$")
-_TERMINAL_IN_RE = re.compile(r"[。!?]")
-_PROBLEM_LABEL_RE = re.compile(r"(?:存在的?|反馈的?|巡[察视]反馈的?|主要)?问题(?:描述|表现|内容)?\s*:\s*")
-_CUT_LABEL_RE = re.compile(
-    r"[【\[]?(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|举措|时限|期限|状态)(?:及成效|及结果|和成效)?(?::|】|\])"
-)
 
 
 def parse_text(text: str) -> ParsedNotice:
@@ -58,9 +57,6 @@ def parse_text(text: str) -> ParsedNotice:
         )
 
 
-def _lines_text(lines: list[Line], view: str = "disp") -> str:
-    return "\n".join(getattr(ln, view) for ln in lines)
-
 
 def _title(lines: list[Line]) -> str:
     parts = []
@@ -73,78 +69,41 @@ def _title(lines: list[Line]) -> str:
     return "".join(ln.disp for ln in shown)
 
 
-def _split_title(rest_m: str, rest_d: str) -> tuple[str, int]:
-    """Title of an issue heading and where the body starts on that line."""
-    cut = len(rest_m)
-    m = _TERMINAL_IN_RE.search(rest_m)
-    if m:
-        cut = m.start()
-    lab = _CUT_LABEL_RE.search(rest_m, 0, cut)
-    if lab and lab.start() > 0:
-        cut = lab.start()
-    body_start = cut + 1 if m and cut == m.start() else cut
-    label = _PROBLEM_LABEL_RE.match(rest_m, 0, cut)
-    skip = label.end() if label and label.end() < cut else 0
-    title_m = details.title_status_clause(rest_m[skip:cut].rstrip(":：,，"))
-    return rest_d[skip:skip + len(title_m)].strip(), body_start
+_TITLE_LIKE_RE = re.compile(r"(?:通报|公告|公示|报告|通知)$|关于")
 
 
-def _issue(raw, order: int, context) -> ParsedIssue:
-    head = raw.lines[0]
-    rest_m, rest_d = head.rest, head.rest_disp
-    title, body_start = _split_title(rest_m, rest_d)
-    others = raw.lines[1:]
-    if not title and others and not others[0].kind:
-        # 「1.」 with its text on the next line that could not be joined
-        title, _ = _split_title(others[0].match, others[0].disp)
-    body_m = rest_m[body_start:] + ("\n" + _lines_text(others, "match") if others else "")
-    body_d = rest_d[body_start:] + ("\n" + _lines_text(others) if others else "")
-    text_m = rest_m + ("\n" + _lines_text(others, "match") if others else "")
-    text_d = rest_d + ("\n" + _lines_text(others) if others else "")
-    status, evidence, weak = details.issue_status(rest_m[:body_start], body_m)
-    from_section = (status == STATUS_NOT_STATED or weak) and bool(raw.section_status)
-    if from_section:
-        status, evidence = raw.section_status, raw.section_heading
-    elif evidence:
-        pos = text_m.find(evidence)
-        if pos >= 0:
-            evidence = text_d[pos:pos + len(evidence)]
-    measures = [body_d[s:e].strip() for s, e in details.measures(body_m)]
-    if not measures:
-        measures = [ln.disp[ln.off:].strip() for ln in others if ln.kind in ("L3", "L4", "L5")]
-    sections = [IssueSection(label=body_d[ls:le].strip(), text=body_d[cs:ce].strip())
-                for ls, le, cs, ce in details.sections(body_m)]
-    actions = details.dated_actions(body_m, body_d, context)
-    return ParsedIssue(
-        category=raw.category[0] if raw.category else None,
-        number=raw.number,
-        title=title,
-        text=text_d.strip(),
-        status=status,
-        status_evidence=evidence,
-        order=order,
-        measures=measures,
-        sections=sections,
-        actions=actions,
-    )
+def _part_of(ln: Line, at_top: bool) -> str | None:
+    """The part of the notice an unnumbered short title (or a marker that fits no sequence) opens."""
+    text = (ln.rest if ln.kind else ln.match).strip()
+    if len(text) > 30 or re.search(r"[。;；]", text.rstrip("。")) or ":" in text or _TITLE_LIKE_RE.search(text):
+        return None
+    if not ln.kind and (re.search(r"[,，、]", text) or ends_terminal(text)):
+        return None  # a sentence, or a piece of one cut by the line width
+    got = part_of_notice(text, after_issues=True)
+    if not got:
+        return None
+    kind = got[0]
+    if kind == "next" and not NEXT_TITLE_RE.match(text.rstrip("。:：")):
+        return None  # 「持续巩固整改成果」 alone is a measure, not the next-steps part
+    if kind in ("org", "problems") and not at_top:
+        return None
+    return kind
 
 
 _HEADING_COUNT_RE = re.compile(r"[(（]\s*(?:共|共计)?\s*(\d{1,4}|[一二两三四五六七八九十百]{1,5})\s*(?:个|项|条)(?:问题)?\s*[)）]")
 
 
-def _counts_from_status_headings(declared: DeclaredCounts, sections) -> DeclaredCounts:
+def _counts_from_status_headings(declared: DeclaredCounts, root: Node) -> DeclaredCounts:
     """「一、已整改的问题（32个）」 declares how many are completed when no sentence says so."""
     found: dict[str, int] = {}
-    for sec in sections:
-        if sec.kind not in ("issues", "status"):
+    for node in root.walk():
+        if node.line is None or not (node.role == "status_group" or (node.style == "T" and node.part == "status")):
             continue
-        heads = ([sec.heading] if sec.heading is not None and sec.status else []) + [
-            ln for ln in sec.lines if len(ln.rest) <= 30 and details.status_of_section_title(ln.rest.strip())]
-        for ln in heads:
-            m = _HEADING_COUNT_RE.search(ln.rest)
-            status = details.status_of_section_title(ln.rest.strip())
-            if m and status and status not in found:
-                found[status] = to_int(m.group(1))
+        text = node.line.rest if node.style != "T" else node.line.match
+        m = _HEADING_COUNT_RE.search(text)
+        status = details.status_of_section_title(text.strip())
+        if m and status and status not in found:
+            found[status] = to_int(m.group(1))
     return dataclasses.replace(
         declared,
         completed=declared.completed if declared.completed is not None else found.get(STATUS_COMPLETED),
@@ -152,80 +111,11 @@ def _counts_from_status_headings(declared: DeclaredCounts, sections) -> Declared
     )
 
 
-def _statuses_from_summary(issues: list[ParsedIssue], lines: list[Line]) -> list[ParsedIssue]:
-    """Statuses printed only in a summary table after the issues (「三、整改完成情况汇总」).
-
-    Rows are matched to issues by number when the numbers are unique, else by
-    position when there are as many rows as issues; an issue's own status wins."""
-    rows: list[tuple[str, str, str]] = []
-    for ln in lines:
-        if ln.kind not in ("L3", "L4", "Q") or ln.num is None:
-            continue
-        _, body_start = _split_title(ln.rest, ln.rest_disp)
-        status, evidence, _ = details.issue_status(ln.rest[:body_start], ln.rest[body_start:])
-        if status != STATUS_NOT_STATED:
-            pos = ln.rest.find(evidence)
-            shown = ln.rest_disp[pos:pos + len(evidence)] if pos >= 0 else evidence
-            rows.append((str(ln.num), status, shown))
-    if not rows:
-        return issues
-    numbers = [x.number for x in issues]
-    if len(set(numbers)) == len(numbers):
-        found = {num: (st, ev) for num, st, ev in rows}
-    elif len(rows) == len(issues):
-        found = {i: (st, ev) for i, (_, st, ev) in enumerate(rows)}
-        numbers = list(range(len(issues)))
-    else:
-        return issues
-    out = []
-    for key, issue in zip(numbers, issues):
-        if issue.status == STATUS_NOT_STATED and key in found:
-            st, ev = found[key]
-            issue = dataclasses.replace(issue, status=st, status_evidence=ev)
-        out.append(issue)
+def _lines_of(nodes: list[Node], lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for node in nodes:
+        out += lines[node.start:node.end]
     return out
-
-
-_NUMBERED_STATUS_RE = re.compile(
-    r"第\s*((?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:\s*[、,和及至到—-]\s*第?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))*)"
-    r"\s*(?:项|个|条|号)(?:问题)?"
-)
-
-
-def _statuses_by_number(issues: list[ParsedIssue], match: str, display: str) -> list[ParsedIssue]:
-    """「截至目前，第1、2、4项问题已完成整改，第3项问题正在整改」 outside the issues:
-    statuses for issues that state none themselves (numbers must be unique)."""
-    numbers = [x.number for x in issues]
-    if len(set(numbers)) != len(numbers):
-        return issues
-    found: dict[str, tuple[str, str]] = {}
-    for cm in re.finditer(r"[^。;,，\n]+", match):
-        clause = cm.group(0)
-        if len(clause) > 80 or "第" not in clause:
-            continue  # a status clause is short; this also keeps hostile text linear
-        m = _NUMBERED_STATUS_RE.search(clause)
-        if not m:
-            continue
-        st = details.classify_status(clause[m.end():])
-        if not st:
-            continue
-        nums: list[int] = []
-        for part in re.finditer(r"(\d{1,3}|[一二三四五六七八九十]{1,3})(\s*[至到—-]\s*)?", m.group(1)):
-            n = to_int(part.group(1))
-            if n is None:
-                continue
-            if nums and nums[-1] < 0:  # the end of a range 「第1至3项」
-                start = -nums.pop()
-                nums += list(range(start, min(n, start + 200) + 1))
-            else:
-                nums.append(-n if part.group(2) else n)
-        shown = display[cm.start():cm.end()].strip()
-        for n in nums:
-            found.setdefault(str(abs(n)), (st, shown))
-    if not found:
-        return issues
-    return [dataclasses.replace(x, status=found[x.number][0], status_evidence=found[x.number][1])
-            if x.status == STATUS_NOT_STATED and x.number in found else x for x in issues]
 
 
 def _parse(text: str) -> ParsedNotice:
@@ -245,24 +135,25 @@ def _parse(text: str) -> ParsedNotice:
             review_reasons=["未识别为巡察整改通报"],
         )
     stop = closing_start(lines)
-    sections = split_sections(lines, stop)
-    body = parse_body(sections)
+    root = build_outline(lines, stop, _part_of)
+    found = classify(root, lines)
     warnings: list[ParseWarning] = []
 
-    head_lines = sections[0].lines
-    head_m, head_d = _lines_text(head_lines, "match"), _lines_text(head_lines)
+    first = root.children[0].start if root.children else stop
+    head_lines = lines[:first]
     tail = lines[stop:]
-    tail_m, tail_d = _lines_text(tail, "match"), _lines_text(tail)
-    preamble = [ln for s in sections if s.kind == "preamble" for ln in ([s.heading] if s.heading else []) + s.lines]
+    tail_m, tail_d = lines_text(tail, "match"), lines_text(tail)
+    org = _lines_of(found.parts["org"], lines)
 
     # header fields
-    intro_m = head_m if head_m.strip() else _lines_text(lines[:8], "match")
-    intro_d = head_d if head_m.strip() else _lines_text(lines[:8])
+    head_m, head_d = lines_text(head_lines, "match"), lines_text(head_lines)
+    intro_m = head_m if head_m.strip() else lines_text(lines[:8], "match")
+    intro_d = head_d if head_m.strip() else lines_text(lines[:8])
     start, end, feedback = header.inspection_dates(intro_m)
     if start is None and feedback is None:
-        start, end, feedback = header.inspection_dates(_lines_text(lines[:40], "match"))
+        start, end, feedback = header.inspection_dates(lines_text(lines[:40], "match"))
     published = (header.published_date([ln.match for ln in tail]) if tail else None) \
-        or header.release_date(_lines_text(lines[:10], "match"))
+        or header.release_date(lines_text(lines[:10], "match"))
     contacts = header.contacts(tail_m, tail_d) if tail else header.contacts("", "")
     if not (contacts.phones or contacts.emails or contacts.addresses):
         contacts = header.contacts(whole_m[-600:], doc.display_text[-600:])
@@ -285,69 +176,56 @@ def _parse(text: str) -> ParsedNotice:
     group = header.find_group(intro_m, intro_d) or header.find_group(whole_m[:3000], doc.display_text[:3000])
 
     # what the notice says about itself
-    about = head_lines + preamble + body.intros
-    about_m, about_d = _lines_text(about, "match"), _lines_text(about)
-    declared = details.declared_counts(about_m)
-    declared = _counts_from_status_headings(declared, sections)
+    about = head_lines + org + found.intros
+    about_m, about_d = lines_text(about, "match"), lines_text(about)
+    # a summary table's 合计 row may be the only place the counts are given
+    summary_m = lines_text(_lines_of(found.parts["summary"], lines), "match")
+    declared = details.declared_counts(about_m + "\n" + summary_m)
+    declared = _counts_from_status_headings(declared, root)
     statistics = details.statistics(about_m, about_d)
 
     # immediate-rectification items
     immediate = []
-    imm_secs = [s for s in sections if s.kind == "immediate"]
-    for s in imm_secs:
-        numbered = [ln.rest_disp.strip() for ln in s.lines if ln.kind]
-        immediate += details.immediate_from_section(numbered, _lines_text(s.lines, "match"), _lines_text(s.lines))
-    if not imm_secs:
+    for node in found.parts["immediate"]:
+        sub = lines[node.start + 1:node.end]
+        numbered = [ln.rest_disp.strip() for ln in sub if ln.kind and ln.kind != "Y"]
+        immediate += details.immediate_from_section(numbered, lines_text(sub, "match"), lines_text(sub))
+    if not found.parts["immediate"]:
         immediate = details.immediate_from_text(about_m, about_d)
 
-    # categories and issues
+    # categories and issues; a category printed again under a second status group is the same category
     context = feedback or end or start
-    categories = [ParsedCategory(number=c.number, title=c.title, order=i) for i, c in enumerate(body.categories)]
+    categories: list[ParsedCategory] = []
+    numeral_of: dict[int, str] = {}
+    by_title: dict[str, str] = {}
+    for node in found.categories:
+        numeral = node.line.num_text if node.style != "T" else str(len(categories) + 1)
+        shown = node.line.rest_disp.strip().rstrip("。:：")
+        key = re.sub(r"\s+", "", node.line.rest).rstrip("。:")
+        if key not in by_title:
+            if any(c.number == numeral for c in categories):
+                numeral = str(len(categories) + 1) if not numeral.isdigit() else numeral
+            by_title[key] = numeral
+            categories.append(ParsedCategory(number=numeral, title=shown, order=len(categories)))
+        numeral_of[id(node)] = by_title[key]
+    written = published or d_start or feedback  # 今年 / 明年 and 'still ahead' count from the notice's own date
     issues = []
-    for i, raw in enumerate(body.issues):
-        issues.append(_issue(raw, i, context))
-    summary = [ln for s in sections if s.kind == "summary" for ln in s.lines]
+    for i, node in enumerate(found.issues):
+        cat = found.category_of.get(id(node))
+        number = str(node.num) if node.style != "T" else str(i + 1)
+        issues.append(build_issue(node, lines, i, number, numeral_of.get(id(cat)) if cat is not None else None,
+                                  context, written))
+    summary = _lines_of(found.parts["summary"], lines)
     if summary and issues:
-        issues = _statuses_from_summary(issues, summary)
+        issues = statuses_from_summary(issues, summary)
+    nexts = found.parts["next"]
     if any(x.status == STATUS_NOT_STATED for x in issues):
-        said = about + summary + [ln for s in sections if s.kind == "next" for ln in s.lines]
-        issues = _statuses_by_number(issues, _lines_text(said, "match"), _lines_text(said))
-    next_steps = "\n".join(
-        "\n".join(([s.heading.disp] if s.heading else []) + [ln.disp for ln in s.lines]) for s in sections if s.kind == "next"
-    )
+        said = about + summary + _lines_of(nexts, lines)
+        issues = statuses_by_number(issues, lines_text(said, "match"), lines_text(said))
+    next_steps = "\n".join(lines_text(lines[n.start:n.end]) for n in nexts)
 
-    # warnings for a reviewer
-    if not issues:
-        warnings.append(ParseWarning("no_issues_found", "未识别到巡察反馈问题，请人工核对全文"))
-    counts = {st: sum(1 for x in issues if x.status == st) for st in (STATUS_COMPLETED, STATUS_IN_PROGRESS)}
-    if declared.issues is not None and issues and declared.issues != len(issues):
-        warnings.append(ParseWarning("declared_issues_mismatch",
-                                     f"通报称共有{declared.issues}个问题，实际列出{len(issues)}个"))
-    # only when some categories were found: a notice grouped by status alone lists none to compare
-    if declared.categories is not None and categories and declared.categories != len(categories):
-        warnings.append(ParseWarning("declared_categories_mismatch",
-                                     f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
-    if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:
-        warnings.append(ParseWarning("declared_completed_mismatch",
-                                     f"通报称{declared.completed}个问题已整改完成，实际标明已完成的有{counts[STATUS_COMPLETED]}个"))
-    if declared.in_progress is not None and issues and declared.in_progress != counts[STATUS_IN_PROGRESS]:
-        warnings.append(ParseWarning("declared_in_progress_mismatch",
-                                     f"通报称{declared.in_progress}个问题正在整改，实际标明正在整改的有{counts[STATUS_IN_PROGRESS]}个"))
-    unstated = [x for x in issues if x.status == STATUS_NOT_STATED]
-    if unstated:
-        names = "、".join(f"{'（' + x.category + '）' if x.category else ''}{x.number}" for x in unstated[:20])
-        more = "等" if len(unstated) > 20 else ""
-        warnings.append(ParseWarning("status_not_stated",
-                                     f"{len(unstated)}个问题未写明整改状态：第{names}{more}项"))
-    for text_ in body.unplaced[:10]:
-        warnings.append(ParseWarning("unplaced_text", f"未能归入任何问题的文字：「{text_[:60]}{'…' if len(text_) > 60 else ''}」"))
-    if body.gaps:
-        warnings.append(ParseWarning("issue_numbering_gap", f"问题编号不连续（{'，'.join(body.gaps[:5])}），可能漏识别了问题"))
-    for number in body.empty_categories:
-        warnings.append(ParseWarning("category_without_issues", f"第{number}方面下没有识别到编号的问题"))
-    if institution is None:
-        warnings.append(ParseWarning("institution_not_found", "未识别到被巡察单位名称"))
-    reasons = [w.message for w in warnings if w.code in _DOUBT_CODES]
+    warnings = _warnings(found, issues, categories, declared, institution)
+    reasons = [w.message for w in warnings if w.code in _DOUBT_CODES] + found.doubts
 
     return ParsedNotice(
         parser_version=PARSER_VERSION,
@@ -374,8 +252,45 @@ def _parse(text: str) -> ParsedNotice:
         is_rectification_notice=True,
         warnings=warnings,
         confidence=CONFIDENCE_LOW if reasons else CONFIDENCE_HIGH,
-        review_reasons=reasons,
+        review_reasons=list(dict.fromkeys(reasons)),
     )
+
+
+def _warnings(found: Classified, issues, categories, declared, institution) -> list[ParseWarning]:
+    warnings: list[ParseWarning] = []
+    if not issues:
+        warnings.append(ParseWarning("no_issues_found", "未识别到巡察反馈问题，请人工核对全文"))
+    counts = {st: sum(1 for x in issues if x.status == st) for st in (STATUS_COMPLETED, STATUS_IN_PROGRESS)}
+    if declared.issues is not None and issues and declared.issues != len(issues):
+        warnings.append(ParseWarning("declared_issues_mismatch",
+                                     f"通报称共有{declared.issues}个问题，实际列出{len(issues)}个"))
+    # only when some categories were found: a notice grouped by status alone lists none to compare
+    if declared.categories is not None and categories and declared.categories != len(categories):
+        warnings.append(ParseWarning("declared_categories_mismatch",
+                                     f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
+    if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:
+        warnings.append(ParseWarning("declared_completed_mismatch",
+                                     f"通报称{declared.completed}个问题已整改完成，实际标明已完成的有{counts[STATUS_COMPLETED]}个"))
+    if declared.in_progress is not None and issues and declared.in_progress != counts[STATUS_IN_PROGRESS]:
+        warnings.append(ParseWarning("declared_in_progress_mismatch",
+                                     f"通报称{declared.in_progress}个问题正在整改，实际标明正在整改的有{counts[STATUS_IN_PROGRESS]}个"))
+    unstated = [x for x in issues if x.status == STATUS_NOT_STATED]
+    if unstated:
+        names = "、".join(f"{'（' + x.category + '）' if x.category else ''}{x.number}" for x in unstated[:20])
+        more = "等" if len(unstated) > 20 else ""
+        warnings.append(ParseWarning("status_not_stated",
+                                     f"{len(unstated)}个问题未写明整改状态：第{names}{more}项"))
+    for ln in found.unplaced[:10]:
+        shown = ln.disp
+        warnings.append(ParseWarning("unplaced_text",
+                                     f"第{ln.idx + 1}行起的文字未能归入任何问题：「{shown[:60]}{'…' if len(shown) > 60 else ''}」"))
+    if found.gaps:
+        warnings.append(ParseWarning("issue_numbering_gap", f"问题编号不连续（{'，'.join(found.gaps[:5])}），可能漏识别了问题"))
+    for node in found.empty_categories:
+        warnings.append(ParseWarning("category_without_issues", f"第{node.line.num_text}方面下没有识别到编号的问题"))
+    if institution is None:
+        warnings.append(ParseWarning("institution_not_found", "未识别到被巡察单位名称"))
+    return warnings
 
 
 # Warnings that mean the issues themselves may be wrong (not just a missing header field).

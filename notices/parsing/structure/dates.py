@@ -20,11 +20,11 @@ _D = rf"(?P<d>3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八�
 _TAIL = r"(?P<tail>份|末|底|上旬|中旬|下旬|初)?"
 
 DATE_RE = re.compile(
-    r"(?=[\d〇零○一二两三四五六七八九十今本年])"  # a cheap first-character check before the alternatives
-    rf"(?:(?:{_Y}\s*)?{_M}(?:\s*{_D}|{_TAIL})"
+    r"(?=[\d〇零○一二两三四五六七八九十今本明年])"  # a cheap first-character check before the alternatives
+    rf"(?:(?:{_Y}\s*|(?P<ry>今年|本年|明年)\s*)?{_M}(?:\s*{_D}|{_TAIL})"
     r"|(?P<iy>(?:19|20)\d{2})[-./](?P<im>1[0-2]|0?[1-9])[-./](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
     r"|(?P<yy>(?:19|20)\d{2})\s*年(?P<ytail>底|末|年底|年末|上半年|下半年)"
-    r"|(?P<ny>今年|本年|年)(?P<ntail>底|末))"
+    r"|(?P<ny>今年|本年|明年|年)(?P<ntail>底|末))"
 )
 
 
@@ -61,13 +61,14 @@ def _year_value(raw: str | None) -> int | None:
 
 
 def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool = True,
-               floor: dt.date | None = None) -> list[DateMatch]:
+               floor: dt.date | None = None, now: dt.date | None = None) -> list[DateMatch]:
     """Every date in ``text`` in order.  A date without a year takes the year of the
     last dated mention before it (or ``context``); with ``roll_forward`` a month/day
     more than a month earlier than that mention is taken to be in the following year
     (narrative order: 「2025年11月巡察…1月15日反馈」).  With ``floor`` the comparison
     is with ``floor`` instead (inside an issue: a step is not before the feedback,
-    but may come before the step mentioned just before it)."""
+    but may come before the step mentioned just before it).  今年 / 明年 count from
+    ``now`` (the day the notice was written) when given, else from that mention."""
     out: list[DateMatch] = []
     last = context
     for m in DATE_RE.finditer(text):
@@ -83,13 +84,16 @@ def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool 
             precision = "period"
             mo, d = (6, 30) if g["ytail"] == "上半年" else (12, 31)
         elif g["ntail"]:
-            if last is None:
+            base = now if now is not None and g["ny"] != "年" else last
+            if base is None:
                 out.append(DateMatch(m.start(), m.end(), m.group(0), None, False, "period"))
                 continue
-            y, mo, d = last.year, 12, 31
+            y, mo, d = base.year + (1 if g["ny"] == "明年" else 0), 12, 31
             precision = "period"
         else:
             y = _year_value(g["y"])
+            if g["ry"] and (now or last):
+                y = (now or last).year + (1 if g["ry"] == "明年" else 0)
             has_year = y is not None
             mo = to_int(g["m"]) or 0
             if not 1 <= mo <= 12:

@@ -173,6 +173,11 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
             if st is None and _YES_NO_LABEL_RE.search(label) and content.rstrip("。.") in ("是", "否"):
                 # 「是否完成：是」, a ledger column: 否 means not done yet
                 st = STATUS_COMPLETED if content.startswith("是") else STATUS_IN_PROGRESS
+            if st is None and not _DEADLINE_LABEL_RE.search(label) and not _ENUMERATED_RE.match(content):
+                # 「整改情况：制定计划，每月学习1次，已整改完成」 — but in 「一是修订制度，已完成」
+                # the closing clause belongs to the measure 一是, not to the issue
+                tail = status_suffix(content)
+                st = tail[0] if tail else None
             if st:
                 if _DEADLINE_LABEL_RE.search(label):
                     weak = weak or (st, sent)
@@ -186,18 +191,35 @@ def issue_status(heading: str, body: str) -> tuple[str, str, bool]:
     if first_body is not None:
         last = sents[-1].group(0).strip()
         if len(sents) - 1 != first_body and not _LABEL_RE.match(last):
-            st = classify_status(last) or classify_status(_last_clause_after_prefix(last))
+            st = (classify_status(last) or classify_status(_last_clause_after_prefix(last))
+                  or classify_status(_first_clause(last)))
             if st:
                 return st, last, False
-            # 「…，该项工作需长期坚持。」: a last clause that names the issue as its subject
+            # 「…，该项工作需长期坚持。」「人才队伍建设需长期坚持。」: a last clause about the issue
             tail = re.split(r"[,，]", last)[-1].strip()
-            if _ISSUE_SUBJECT_RE.match(tail):
-                st = classify_status(tail)
-                if st:
-                    return st, tail, False
+            st = (classify_status(tail) if _ISSUE_SUBJECT_RE.match(tail) else None) or _subject_status(tail)
+            if st:
+                return st, tail, False
     if weak:
         return weak[0], weak[1], True
     return STATUS_NOT_STATED, "", False
+
+
+_ENUMERATED_RE = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|\d{1,2}[.、)]|\(\d{1,2}\))")
+
+
+def _subject_status(clause: str) -> str | None:
+    """「人才队伍建设需长期坚持」: a short subject followed by nothing but a status."""
+    clause = clause.strip().rstrip("。")
+    for k in range(max(2, len(clause) - 12), len(clause) - 1):
+        if k > 14:
+            break
+        rest = clause[k:]
+        if re.match(r"^(?:需|需要|仍需|已|正在|目前|均已|基本)", rest):
+            st = classify_status(rest)
+            if st:
+                return st
+    return None
 
 
 _ISSUE_SUBJECT_RE = re.compile(r"^(?:目前|现|截至目前)?(?:该问题|此问题|本问题|上述问题|该项工作|此项工作|该项整改|此项整改|该项|此项|本项|该项问题|此项问题)")
@@ -270,29 +292,63 @@ def sections(body: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
-_DEADLINE_RE = re.compile(r"前|之前|以前|为止|截止|期限|时限|计划|力争|预计|确保|拟|将于|将在|争取|底完成|末完成|完成时限")
-
-
+_PLAN_BEFORE_RE = re.compile(r"计划|力争|争取|确保|预计|拟|将于|将在|将|预定|目标|要求|务必|限于|期限|时限|截止")
+_DUE_AFTER_RE = re.compile(r"\s*(?:前|之前|以前|底前|末前|为止|完成|到位|内完成|全面完成|基本完成)")
+_DONE_RE_IN = re.compile(r"已|进行了|(?<!前)完成了|召开了|开展了")
+_DEADLINE_LABEL_IN_RE = re.compile(r"(?:整改|完成)?(?:时限|期限)\s*:")
+# A date that names a thing rather than when something happened: 「2024年12月习近平总书记致…贺信」,
+# 「2023年召开的…会议」, 《…（2024年修订）》
+_ATTRIBUTE_AFTER_RE = re.compile(r"\s*(?:习近平|总书记|的|召开的|印发的|出台的|发布的|下发的|制定的|修订的|颁布的|实施的|以来|起施行|版)")
 _CLAUSE_END_RE = re.compile(r"[。;\n]")
 
 
-def dated_actions(match: str, display: str, context: dt.date | None) -> list[DatedAction]:
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"《[^《》\n]{0,120}》|“[^“”\n]{0,120}”", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def dated_actions(match: str, display: str, context: dt.date | None, now: dt.date | None = None) -> list[DatedAction]:
+    """Dated steps of an issue: an ``action`` done on a date, or a ``deadline`` still ahead.
+
+    ``context`` is the feedback date (a step is not before it), ``now`` the
+    day the notice was written.  A deadline is a commitment still ahead then:
+    planning words (计划 / 争取 / 力争 / 确保 / 于…前完成 / 3月末完成) with a date after
+    ``now``, or a 整改时限 label.  A date before ``now`` with what was done
+    (完成 / 已 / 进行了…) is an action; a past plan of unknown outcome is neither.
+    Dates inside a quoted title or naming a document (「2024年12月…贺信」) are
+    neither, and 今年 / 明年 count from ``now``."""
     out = []
-    for d in find_dates(match, context, floor=context):
+    quoted = _quoted_spans(match)
+    for d in find_dates(match, context, floor=context, now=now):
+        if d.date is None or any(a <= d.start < b for a, b in quoted):
+            continue
+        if _ATTRIBUTE_AFTER_RE.match(match, d.end):
+            continue
         # the clause holding the date
         lo = max(0, d.start - 300)
         s = max(match.rfind(c, lo, d.start) for c in "。;,\n") + 1 or lo
         end = _CLAUSE_END_RE.search(match, d.end, d.end + 300)
         e = end.start() if end else min(len(match), d.end + 300)
         clause = match[s:e]
-        after = match[d.end:d.end + 6]
-        deadline = bool(_DEADLINE_RE.search(match[max(s, d.start - 6):d.start]) or re.match(r"\s*(?:前|之前|以前|底前|末前|完成|到位)", after)
+        before = match[max(s, d.start - 8):d.start]
+        labelled = bool(_DEADLINE_LABEL_IN_RE.search(match[max(0, s - 12):d.start]))
+        promised = bool(_PLAN_BEFORE_RE.search(before) or _DUE_AFTER_RE.match(match, d.end)
                         or (d.precision == "period" and "完成" in clause))
+        ahead = now is None or d.date > now
+        if labelled or (promised and ahead):
+            kind = "deadline"
+        elif ahead:
+            kind = "action"
+        elif not (_PLAN_BEFORE_RE.search(before) and not _DONE_RE_IN.search(before + match[d.end:e])):
+            kind = "action"
+        else:
+            continue  # a plan dated before the notice was written: whether it was kept is not said
         lab = _LABEL_RE.match(match[s:e].strip())
         if lab:
             s = match.index(lab.group(0), s) + lab.end()
-        out.append(DatedAction(kind="deadline" if deadline else "action", date=d.date,
-                               date_text=display[d.start:d.end], text=display[s:e].strip()))
+        out.append(DatedAction(kind=kind, date=d.date, date_text=display[d.start:d.end], text=display[s:e].strip()))
     return out
 
 
@@ -315,7 +371,7 @@ _DONE_COUNT_RE = re.compile(
 )
 _PROGRESS_COUNT_RE = re.compile(
     _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:持续|积极|加紧|有序)?(?:整改|推进|落实)(?:中)?"
-    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
     r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
 )
 
@@ -326,9 +382,18 @@ def _clauses_without(text: str, word: str):
             yield m.group(0)
 
 
+_CAT_ITEMS_ISSUES_RE = re.compile(
+    _N + r"\s*(?:个)?(?:大方面|方面)[、,，]?\s*" + _N + r"\s*(?:个)?(?:大项|项|类)[、,，]?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题"
+)
+
+
 def declared_counts(text: str) -> DeclaredCounts:
     categories = issues = completed = in_progress = None
     for sent in _clauses_without(text, "立行立改"):
+        if issues is None:
+            m = _CAT_ITEMS_ISSUES_RE.search(sent)  # 「3个方面、6个大项、24条问题」
+            if m:
+                categories, issues = to_int(m.group(1)), to_int(m.group(3))
         if issues is None:
             found = [m for m in (_CAT_ISSUES_RE.search(sent), _CAT_ISSUES_AFTER_RE.search(sent)) if m]
             m = min(found, key=lambda x: x.start()) if found else None

@@ -14,12 +14,14 @@ from ..result import Contacts
 from .dates import DATE_RE, find_dates, find_range, is_date_only
 
 _NUM = "一二三四五六七八九十\\d"
-_BODY = r"(?:省委|自治区党委|市委|州委|盟委|地委|县委|区委|旗委)"
+_BODY = r"(?:中央|省委|自治区党委|市委|州委|盟委|地委|县委|区委|旗委)"
+# what a group may be called between its number and 巡察组: 提级交叉, 专项, 机动…
+_GROUP_KIND = r"(?:提级交叉|交叉|专项|机动|联动|提级)?"
 _SPLIT_SENT_RE = re.compile(r"[^。!?;\n]*[。!?;\n]?")
 
 ROUND_RE = re.compile(rf"[{_NUM}]{{1,3}}届{_BODY}?第[{_NUM}]{{1,3}}轮|{_BODY}第[{_NUM}]{{1,3}}轮(?=巡)")
 GROUP_RE = re.compile(
-    rf"(?:{_BODY}(?:第[{_NUM}]{{1,3}}轮)?)?(?:第[{_NUM}]{{1,3}}巡[察视]组|巡[察视]第?[{_NUM}]{{1,3}}组)"
+    rf"(?:{_BODY}(?:第[{_NUM}]{{1,3}}轮)?)?(?:第[{_NUM}]{{1,3}}{_GROUP_KIND}巡[察视]组|巡[察视]第?[{_NUM}]{{1,3}}组)"
 )
 BODY_RE = re.compile(
     rf"(?P<a>{_BODY})(?:第[{_NUM}]{{1,3}}轮)?(?:巡[察视]工作)?(?:的)?(?:统一部署|第[{_NUM}]{{1,3}}巡[察视]组|巡[察视]组|巡[察视]办)"
@@ -164,7 +166,7 @@ def find_round(match: str, display: str) -> str | None:
     return display[m.start():m.end()] if m else None
 
 
-_UNNUMBERED_GROUP_RE = re.compile(rf"{_BODY}巡[察视]组")
+_UNNUMBERED_GROUP_RE = re.compile(rf"{_BODY}{_GROUP_KIND}巡[察视]组")
 
 
 def find_group(match: str, display: str) -> str | None:
@@ -184,8 +186,12 @@ def inspection_dates(text: str):
         if start is None:
             r = find_range(sent)
             if r:
-                start, end = r[0].date, r[1].date
+                # 「9月中旬至11月下旬」「3月至5月」 name no day: null rather than an invented one
+                start = r[0].date if r[0].precision == "day" else None
+                end = r[1].date if r[1].precision == "day" else None
                 range_span = (s + r[0].start, s + r[1].end)
+                if start is None and end is None:
+                    start = end = None
         if feedback is None and "反馈" in sent:
             for d in find_dates(sent, end or start):
                 pos = s + d.start

@@ -95,7 +95,8 @@ def ends_terminal(match_line: str) -> bool:
 
 def _starts_block(match_line: str) -> bool:
     return bool(
-        marker_of(match_line)
+        match_line.startswith(TABLE_ROW)
+        or marker_of(match_line)
         or MEASURE_START_RE.match(match_line)
         or LABEL_START_RE.match(match_line)
         or CLOSING_START_RE.match(match_line)
@@ -149,6 +150,7 @@ def fold_traditional(text: str) -> str:
 class Document:
     display: list[str]  # logical lines as the notice prints them
     match: list[str]  # same lengths, folded for matching
+    table_rows: frozenset[int] = frozenset()  # indexes of lines that were rows of a table
 
     @property
     def match_text(self) -> str:
@@ -160,6 +162,10 @@ class Document:
 
 
 # ------------------------------------------------------------------ tables
+# Put before a line made from a table row, and taken off again (with the fact
+# kept in ``Document.table_rows``) once lines are joined: a row never joins
+# its neighbours, and the outline can tell a status table from the issue list.
+TABLE_ROW = "\ue000"
 _SEPARATOR_CELL_RE = re.compile(r"^:?-{2,}:?$")
 # tables are read before traditional characters are folded: both spellings
 _HEADER_WORD_RE = re.compile(r"序[号號]|[编編][号號]|[问問][题題]|措施|情[况況]|[进進]展|[进進]度|[时時]限|期限|[责責]任|成效|[状狀]态|[状狀]態|[结結]果|[备備][注註]|[类類]别|[类類]別|方面")
@@ -229,7 +235,7 @@ def _untable(lines: list[str]) -> list[str]:
         if pending is not None:
             row = _table_row(pending, header)
             if row:
-                out.append(row)
+                out.append(TABLE_ROW + row)
         pending = None
 
     for line in lines:
@@ -314,6 +320,8 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
     if not prev.strip() or not nxt:
         return False
+    if nxt.startswith(TABLE_ROW) or prev.startswith(TABLE_ROW):
+        return False
     mk = marker_of(prev)
     if mk and not prev[mk[2]:].strip() and not marker_of(nxt):
         return True  # 「1.」 alone on its line (a list number split from its text)
@@ -395,7 +403,11 @@ def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
     list of measures (「整改措施：1.…；2.…」) stays where it is."""
     out_d: list[str] = []
     out_m: list[str] = []
+    rows: set[int] = set()
     for d, m in zip(disp, match):
+        if m.startswith(TABLE_ROW):
+            d, m = d[1:], m[1:]
+            rows.add(len(out_m))
         cuts = _inline_cuts(m) if len(m) > 20 and _INLINE_CUE_RE.search(m) else None
         if not cuts:
             out_d.append(d)
@@ -406,7 +418,7 @@ def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
             if m[a:b].strip():
                 out_d.append(d[a:b].strip())
                 out_m.append(m[a:b].strip())
-    return Document(out_d, out_m)
+    return Document(out_d, out_m, frozenset(rows))
 
 
 def _ends_with_status(part: str) -> bool:
