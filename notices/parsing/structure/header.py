@@ -40,12 +40,15 @@ INTRO_ORG_RE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?巡[察视]"
 )
 _SHORT_NAME_RE = re.compile(r"\((?:以下简称|以下称|下称|简称)[^()]*\)$")
-_INSTITUTION_END = re.compile(r"(?:院|中心|所|站|局|委|办|校|学|公司|集团|馆)$")
+_INSTITUTION_END = re.compile(r"(?:院|中心|所|站|局|委|办|校|学|公司|集团|馆|部|会|联|处|厅|社|署|园|队|场|台|厂|行|团|室)$")
+# 「中共临溪市委」「中共江岳省委」: the committee of a region; the inspected body is the region itself
+_REGION_COMMITTEE_RE = re.compile(r"^(?P<r>[\u4e00-\u9fff]{2,10}?[省市县区州旗盟])(?:委|委员会)?$")
 _GENERIC = {"我院", "本院", "医院", "院", "该院", "中心", "我中心", "本单位", "我单位", "单位", "我局"}
 _ADMIN = "省市县区旗州盟"
 _PLACE_RE = re.compile(rf"[\u4e00-\u9fff]{{2,5}}?[{_ADMIN}]")
 
-PHONE_RE = re.compile(r"(?<![\d.-])(?:\(0\d{2,3}\)\s*|0\d{2,3}[-—\s]?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
+PHONE_RE = re.compile(r"(?<![\d.-])(?:\(0\d{2,3}\)\s*|0\d{2,3}[-—\s]?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+                      r"|(?<![\d.-])123\d{2}(?![\d年月日号])")  # 12388 and other national hotlines
 EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 ADDRESS_RE = re.compile(
     r"(?:邮政地址|通信地址|通讯地址|邮寄地址|来信地址|联系地址|信件地址|邮政信箱|来信请寄|地址)\s*[:为]?\s*(?P<a>[^;。\n]{4,80})"
@@ -62,12 +65,16 @@ def sentences(text: str):
 
 
 # ---------------------------------------------------------------- institution
-def _clean_name(name: str) -> str | None:
+def _clean_name(name: str, *, committee: bool = False) -> str | None:
+    """The inspected body's name from a mention; ``committee``: it came from 「中共…委(员会)」."""
     name = _SHORT_NAME_RE.sub("", name)
     name = re.sub(r"^(?:中共|中国共产党)", "", name)
     name = re.sub(r"(?:党委|党总支|总支|党支部|党组织|党组)$", "", name)
     if len(name) < 3 or name in _GENERIC or name.startswith(("我", "本", "该")):
         return None
+    region = _REGION_COMMITTEE_RE.match(name) if committee else None
+    if region and (name.endswith("委") or name == region.group("r")):
+        return region.group("r")
     if not _INSTITUTION_END.search(name.split("(")[0]):
         return None
     return name
@@ -75,22 +82,27 @@ def _clean_name(name: str) -> str | None:
 
 def institution_candidates(title: str, head: str, tail: str) -> list[str]:
     """Names the notice gives the inspected unit: title, 中共…委员会, 「对…开展巡察」, signature."""
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []  # (mention, from a 中共…委 committee name)
     m = TITLE_ORG_RE.search(title)
     if m:
-        found.append(m.group("n"))
+        found.append((m.group("n"), bool(re.match(r"(?:中共|中国共产党)", title))))
     for text in (title, head, tail):
-        found += [m.group("n") for m in ORG_RE.finditer(text)]
-    found += [m.group("n") for m in INTRO_ORG_RE.finditer(head)]
+        found += [(m.group("n"), True) for m in ORG_RE.finditer(text)]
+        found += [(m.group("r"), True) for m in _REGION_TITLE_RE.finditer(text)]
+    found += [(m.group("n"), False) for m in INTRO_ORG_RE.finditer(head)]
     for line in tail.split("\n"):
         if re.fullmatch(rf"(?:中共|中国共产党)?[\u4e00-\u9fff]{{3,30}}?(?:\([\u4e00-\u9fff]{{2,24}}\))?{ORG_SUFFIX}?", line) and not ORG_RE.search(line):
-            found.append(line)
+            found.append((line, line.startswith(("中共", "中国共产党"))))
     names = []
-    for n in found:
-        n = _clean_name(n)
+    for n, committee in found:
+        n = _clean_name(n, committee=committee)
         if n and n not in names:
             names.append(n)
     return names
+
+
+# 「中共江岳省委关于…」: a region's committee reporting on a 巡视 of the region
+_REGION_TITLE_RE = re.compile(r"(?:中共|中国共产党)(?P<r>[\u4e00-\u9fff]{2,10}?[省市县区州旗盟])委(?:员会)?(?=关于|$|\n)")
 
 
 def _needs_place(name: str) -> bool:
@@ -190,8 +202,7 @@ def inspection_dates(text: str):
                 start = r[0].date if r[0].precision == "day" else None
                 end = r[1].date if r[1].precision == "day" else None
                 range_span = (s + r[0].start, s + r[1].end)
-                if start is None and end is None:
-                    start = end = None
+                end = _last_period_end(sent, r[1].end, r[1].date) if end is not None else end
         if feedback is None and "反馈" in sent:
             for d in find_dates(sent, end or start):
                 pos = s + d.start
@@ -205,6 +216,21 @@ def inspection_dates(text: str):
     return start, end, feedback
 
 
+_NEXT_PERIOD_RE = re.compile(r"\s*(?:、|，|,|和|及|以及)\s*")
+
+
+def _last_period_end(sent: str, after: int, end: dt.date) -> dt.date:
+    """「2024年9月2日至10月18日、2024年11月4日至11月22日」: two periods, the last one ends it."""
+    while True:
+        m = _NEXT_PERIOD_RE.match(sent, after)
+        if not m:
+            return end
+        r = find_range(sent[m.end():], end)
+        if not r or r[0].start != 0 or r[1].precision != "day" or r[1].date is None or r[1].date < end:
+            return end
+        after, end = m.end() + r[1].end, r[1].date
+
+
 def published_date(match_lines: list[str]) -> dt.date | None:
     for line in reversed(match_lines[-8:]):
         if is_date_only(line):
@@ -214,16 +240,17 @@ def published_date(match_lines: list[str]) -> dt.date | None:
     return None
 
 
-_RELEASE_RE = re.compile(r"(?:发布|发文|印发|公布)(?:日期|时间)\s*[:：]\s*")
+_RELEASE_RE = re.compile(r"(?:(?:发布|发文|印发|公布|成文|发表|更新)(?:日期|时间)|(?:^|\n|\s)(?:日期|时间))\s*[:：]\s*")
 
 
 def release_date(text: str) -> dt.date | None:
-    """「发布时间：2024-10-08」 printed above a notice (a saved web page) when no date is signed."""
-    m = _RELEASE_RE.search(text)
-    if not m:
-        return None
-    found = find_dates(text[m.end():m.end() + 30])
-    return found[0].date if found and found[0].start == 0 and found[0].has_year else None
+    """「发布时间：2024-10-08」「成文日期：…」「日期:2023-05-04 08:46:31」 printed above a notice
+    (a saved web page): its date when no date is signed."""
+    for m in _RELEASE_RE.finditer(text):
+        found = find_dates(text[m.end():m.end() + 30])
+        if found and found[0].start == 0 and found[0].has_year and found[0].precision == "day":
+            return found[0].date
+    return None
 
 
 def disclosure(match: str, display: str, context: dt.date | None):

@@ -275,9 +275,18 @@ def _untable(lines: list[str]) -> list[str]:
     return out
 
 
+# Some websites print the pinyin of a character after it: 「根據(jù)」「現(xiàn)將」.  A gloss has a
+# tone-marked vowel; it is dropped so the words read (and match) as printed on paper.
+_PINYIN_GLOSS_RE = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]"
+)
+
+
 def _raw_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
+    if "(" in text or "（" in text:
+        text = _PINYIN_GLOSS_RE.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     text = _MARKUP_RE.sub("", text)
     lines = []
