@@ -24,6 +24,9 @@ def record(notice: Notice, *, field: str = "review_state", old, new, actor=None,
            system: bool = False) -> LogEntry:
     return LogEntry.objects.log_create(
         notice, force_log=True, action=LogEntry.Action.UPDATE, actor=None if system else actor,
+        # Read, not taken from the per-process cache: a long-lived worker outlives content type rows
+        # that a test database flush recreates under new ids.
+        content_type=ContentType.objects.get(app_label="notices", model="notice"),
         changes={field: [_text(field, old), _text(field, new)]},
         additional_data={"reason": reason, "system": system},
     )

@@ -56,6 +56,9 @@ def queue_count() -> int:
     return Notice.objects.needing_review().count()
 
 
+MERGE_REACH = 8
+
+
 @dataclass
 class IssueView:
     index: int
@@ -63,6 +66,7 @@ class IssueView:
     issue: object  # ParsedIssue, as corrected
     lines: list[int] = field(default_factory=list)  # text lines holding its title and evidence
     corrections: list = field(default_factory=list)
+    neighbours: list = field(default_factory=list)  # issues it may be merged with: nearby, same category
 
 
 @dataclass
@@ -99,6 +103,11 @@ def review_layout(notice: Notice) -> ReviewLayout:
     for index, issue in enumerate(result.issues):
         key = issue_key(issue)
         issues.append(IssueView(index, key, issue, _lines_of(squashed, issue), by_key.get(key, [])))
+    for view in issues:
+        # Parsers split one issue into neighbours; offering every issue of a 400-issue notice to each
+        # of them would make the page megabytes of options.
+        view.neighbours = [other for other in issues[max(0, view.index - MERGE_REACH):view.index + MERGE_REACH + 1]
+                           if other is not view and other.issue.category == view.issue.category]
     elsewhere = list(Notice.objects.live().filter(sha256=notice.sha256).exclude(pk=notice.pk)
                      .select_related("institution").defer("raw_text", "parse_result"))
     categories = list(result.categories)
