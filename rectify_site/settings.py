@@ -8,6 +8,7 @@ it refuses to start without a real ``SECRET_KEY``.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -115,6 +116,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the few strings Django's admin and django-auditlog ship only in English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -155,6 +158,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # A batch of at most ten full-size files; anything declaring more is refused unread.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 10 * NOTICE_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Evidence files (佐证材料) attached to progress reports: 10 MB each.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# 预警: a deadline within this many days is yellow (临期).
+RECTIFY_DUE_SOON_DAYS = env_int("RECTIFY_DUE_SOON_DAYS", 20)
 # Public comments are rate-limited per sender; behind nginx every request comes from
 # 127.0.0.1, so the sender is read from X-Forwarded-For as set by this many proxies.
 DISCLOSURE_TRUSTED_PROXIES = env_int("DISCLOSURE_TRUSTED_PROXIES", 0)
@@ -186,7 +193,23 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-notices": {"task": "notices.tasks.sweep_stale_notices", "schedule": 120.0},
+    # Each user's to-do digest, once a day at 08:00 Beijing time (the task sends at most one per user and day).
+    "daily-reminder-digests": {"task": "tracking.tasks.send_reminder_digests",
+                               "schedule": crontab(hour=env_int("REMINDER_HOUR", 8), minute=0)},
 }
+
+# --- E-mail (reminder digests): printed to the console unless an SMTP host is set. ---
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                        else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "整改通 <noreply@localhost>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 CACHES = {
     "default": (

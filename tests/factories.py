@@ -58,6 +58,7 @@ def notice(*, institution_=None, inspection_=None, title="关于巡察整改进�
 
 def issue(*, inspection_, category_=None, number="1", title="财务管理不规范", text="", status="not_stated",
           status_evidence="", order=0, due_on=None, last_notice=None, **fields) -> FeedbackIssue:
+    fields.setdefault("notice_due_on", due_on)  # as a parse leaves it: the deadline came from the notice
     return FeedbackIssue.objects.create(
         inspection=inspection_, category=category_, number=number, title=title, match_key=title[:64],
         text=text or title, status=status, status_evidence=status_evidence, order=order, due_on=due_on,

@@ -1,6 +1,13 @@
+from auditlog.admin import LogEntryAdmin as AuditLogEntryAdmin
+from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django.contrib import admin
 
 from . import models
+
+admin.site.site_header = "整改通 管理后台"
+admin.site.site_title = "整改通"
+admin.site.index_title = "后台管理"
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -86,13 +93,34 @@ class StatusChangeInline(ReadOnlyInline):
 
 @admin.register(models.FeedbackIssue)
 class FeedbackIssueAdmin(admin.ModelAdmin):
-    list_display = ["inspection", "number", "title", "status", "verification", "due_on"]
+    list_display = ["inspection", "number", "title", "status", "verification", "due_on", "responsible_department",
+                    "signoff"]
     list_filter = ["status", "verification", "inspection__inspecting_body"]
     search_fields = ["title", "text", "inspection__institution__name"]
     list_select_related = ["inspection__institution"]
-    readonly_fields = ["match_key", "last_notice", "verified_by", "verified_at"]
+    readonly_fields = ["match_key", "last_notice", "verified_by", "verified_at", "notice_due_on", "signoff"]
     raw_id_fields = ["inspection", "category"]
     inlines = [StatementInline, MeasureInline, SectionInline, ActionInline, StatusChangeInline]
+
+
+class _HistoryAdmin(admin.ModelAdmin):
+    """History is evidence: written by the services, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.StatusChange)
+class StatusChangeAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "old_value", "new_value", "changed_by", "changed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["issue", "notice"]
 
 
 @admin.register(models.IssueStatement)
@@ -127,15 +155,77 @@ class ImmediateItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["notice", "inspection"]
 
 
-@admin.register(models.StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["issue", "kind", "old_value", "new_value", "changed_by", "changed_at"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = models.Evidence
+    fields = ["original_name", "extension", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(models.ProgressReport)
+class ProgressReportAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "state", "author", "created_at", "decided_by", "decided_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["issue", "author", "decided_by"]
+    raw_id_fields = ["issue"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(models.Evidence)
+class EvidenceAdmin(_HistoryAdmin):
+    list_display = ["original_name", "issue", "extension", "size", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]  # downloaded through the permission-checked view only
+    raw_id_fields = ["issue", "report"]
+
+
+@admin.register(models.IssueEvent)
+class IssueEventAdmin(_HistoryAdmin):
+    list_display = ["issue", "kind", "actor", "at"]
     list_filter = ["kind"]
-    raw_id_fields = ["issue", "notice"]
+    raw_id_fields = ["issue", "report"]
 
-    # History is evidence: it is written by services, never edited by hand.
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(models.ReminderDigest)
+class ReminderDigestAdmin(_HistoryAdmin):
+    list_display = ["user", "day", "items", "sent_at"]
+    date_hierarchy = "day"
+
+
+# django-auditlog's own list says "2 changes: field_a, field_b" in English with raw field names.
+admin.site.unregister(LogEntry)
+
+
+class ResourceTypeFilter(admin.SimpleListFilter):
+    """By model, named by its Chinese verbose name (auditlog's own filter prints raw model names)."""
+
+    title = "对象类型"
+    parameter_name = "resource_type"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.contenttypes.models import ContentType
+
+        ids = LogEntry.objects.values_list("content_type", flat=True).distinct().order_by()
+        types = ContentType.objects.filter(pk__in=ids)
+        return sorted(((t.pk, str(t.model_class()._meta.verbose_name) if t.model_class() else t.model)
+                       for t in types), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if self.value() else queryset
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(AuditLogEntryAdmin):
+    list_display = ["created", "resource_url", "action", "msg_short", "user_url"]
+    list_filter = ["action", ResourceTypeFilter]
+
+    @admin.display(description="操作人")
+    def user_url(self, obj):
+        return super().user_url(obj) if obj.actor_id else "系统"
+
+    @admin.display(description="变更")
+    def msg_short(self, obj):
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        fields = [str(get_field_verbose_name(obj, name)) for name in obj.changes_dict]
+        return f"{len(fields)}项变更：{'、'.join(fields)}"[:140]

@@ -10,12 +10,24 @@ from django import forms
 from django.db.models import Q
 
 from . import themes
-from .models import FeedbackIssue, Inspection, Institution, RectificationStatus, StatusChange, Verification
+from .models import (
+    FeedbackIssue,
+    Inspection,
+    Institution,
+    ProgressReport,
+    RectificationStatus,
+    SignOff,
+    StatusChange,
+    Verification,
+)
+from .presentation import WARNING_CHOICES
 from .selectors import with_progress
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Ties broken by primary key, so a row never shows on two pages."""
+    """Ties broken by primary key, so a row never shows on two pages; labels in Chinese (「名称（降序）」)."""
+
+    descending_fmt = "%s（降序）"
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -29,7 +41,7 @@ def _yes_no(label, method):
 
 
 def _visible_institutions(request):
-    return Institution.objects.visible_to(getattr(request, "user", None)).order_by("name")
+    return Institution.objects.visible_to(getattr(request, "user", None)).order_by("name_pinyin", "pk")
 
 
 class InstitutionFilter(filters.FilterSet):
@@ -38,7 +50,7 @@ class InstitutionFilter(filters.FilterSet):
     STATUS_CHOICES = [
         ("open", "有未完成问题"),
         ("overdue", "有逾期问题"),
-        ("due_soon", "有20日内到期问题"),
+        ("due_soon", "有临期问题"),
         ("completed", "问题已全部完成"),
         ("no_inspection", "尚无巡察记录"),
     ]
@@ -51,15 +63,16 @@ class InstitutionFilter(filters.FilterSet):
     theme = filters.ChoiceFilter(choices=themes.CHOICES, method="filter_theme", label="问题主题")
     ordering = StableOrderingFilter(
         fields=(
-            ("name", "name"),
+            ("name_pinyin", "name"),
             ("region", "region"),
             ("latest_feedback_on", "feedback_on"),
             ("n_open", "open"),
             ("n_overdue", "overdue"),
             ("n_issues", "issues"),
         ),
-        field_labels={"name": "名称", "region": "地区", "feedback_on": "反馈日期", "open": "未完成数",
-                      "overdue": "逾期数", "issues": "问题数"},
+        # Keyed by the field, not the URL parameter: django-filter looks labels up by field.
+        field_labels={"name_pinyin": "名称（拼音）", "region": "地区", "latest_feedback_on": "反馈日期",
+                      "n_open": "未完成数", "n_overdue": "逾期数", "n_issues": "问题数"},
         label="排序",
     )
 
@@ -70,7 +83,7 @@ class InstitutionFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         # The counts depend on the theme, so annotate before any filter reads them.
         theme = self.form.cleaned_data.get("theme") or None
-        return super().filter_queryset(with_progress(queryset.order_by("name", "pk"), theme=theme))
+        return super().filter_queryset(with_progress(queryset.order_by("name_pinyin", "pk"), theme=theme))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -114,7 +127,10 @@ class FeedbackIssueFilter(filters.FilterSet):
     verified = _yes_no("已核查销号", "filter_verified")
     open = _yes_no("未完成", "filter_open")
     overdue = _yes_no("已逾期", "filter_overdue")
-    due_soon = _yes_no("20日内到期", "filter_due_soon")
+    due_soon = _yes_no("临期", "filter_due_soon")
+    warning = filters.ChoiceFilter(choices=WARNING_CHOICES, method="filter_warning", label="预警", empty_label="全部")
+    signoff = filters.ChoiceFilter(choices=[c for c in SignOff.choices if c[0]], label="销号申请", empty_label="全部")
+    owner = filters.CharFilter(method="filter_owner", label="责任人或责任部门")
     theme = filters.ChoiceFilter(choices=themes.CHOICES, method="filter_theme", label="问题主题", empty_label="全部主题")
     due_on = filters.DateFromToRangeFilter(label="整改时限")
     feedback_on = filters.DateFromToRangeFilter(field_name="inspection__feedback_on", label="反馈日期")
@@ -126,10 +142,11 @@ class FeedbackIssueFilter(filters.FilterSet):
             ("order", "order"),
             ("updated_at", "updated"),
             ("status", "status"),
+            ("responsible_department", "department"),
         ),
-        field_labels={"institution": "单位", "due_on": "整改时限", "order": "序号", "updated": "更新时间",
-                      "status": "状态"},
-        label="排序", empty_label="默认（按单位、序号）",
+        field_labels={"inspection__institution__name": "单位", "due_on": "整改时限", "order": "序号",
+                      "updated_at": "更新时间", "status": "通报所称状态", "responsible_department": "责任部门"},
+        label="排序", empty_label="默认顺序",
     )
 
     class Meta:
@@ -141,6 +158,16 @@ class FeedbackIssueFilter(filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__contains=value) | Q(text__contains=value) | Q(status_evidence__contains=value))
+
+    def filter_warning(self, queryset, name, value):
+        return queryset.with_warning(value)
+
+    def filter_owner(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(responsible_person__contains=value) | Q(responsible_department__contains=value)
+                               | Q(responsible_leader__contains=value))
 
     def filter_verified(self, queryset, name, value):
         condition = Q(verification=Verification.VERIFIED)
@@ -172,3 +199,15 @@ class StatusChangeFilter(filters.FilterSet):
     class Meta:
         model = StatusChange
         fields = ["issue", "institution", "kind", "changed_at"]
+
+
+class ProgressReportFilter(filters.FilterSet):
+    issue = filters.NumberFilter(field_name="issue_id", label="问题")
+    institution = filters.ModelChoiceFilter(field_name="issue__inspection__institution",
+                                            queryset=_visible_institutions, label="单位")
+    state = filters.ChoiceFilter(choices=ProgressReport.State.choices, label="状态")
+    kind = filters.ChoiceFilter(choices=ProgressReport.Kind.choices, label="类型")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["issue", "institution", "state", "kind"]

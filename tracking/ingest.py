@@ -183,9 +183,11 @@ def issues_refresh(*, issue_ids, notice_id=None, corrected=None) -> None:
             "number": first.number, "title": first.title, "match_key": issue_match_key(first.title),
             "text": latest.text, "status_evidence": latest.status_evidence, "last_notice_id": latest.notice_id,
             "status": latest.status,
-            "due_on": next((deadlines[issue.pk][s.notice_id] for s in reversed(statements)
-                            if s.notice_id in deadlines[issue.pk]), None),
+            "notice_due_on": next((deadlines[issue.pk][s.notice_id] for s in reversed(statements)
+                                   if s.notice_id in deadlines[issue.pk]), None),
         }
+        # A deadline the hospital set itself wins over the notices' and survives every re-parse.
+        values["due_on"] = issue.due_on_override or values["notice_due_on"]
         if all(getattr(issue, field) == value for field, value in values.items()):
             continue
         if issue.status != latest.status:
@@ -204,7 +206,8 @@ def issues_refresh(*, issue_ids, notice_id=None, corrected=None) -> None:
     StatusChange.objects.bulk_create(history, batch_size=500)
 
 
-_REFRESHED_FIELDS = ["number", "title", "match_key", "text", "status_evidence", "last_notice_id", "status", "due_on"]
+_REFRESHED_FIELDS = ["number", "title", "match_key", "text", "status_evidence", "last_notice_id", "status",
+                    "notice_due_on", "due_on"]
 
 
 # --- institution and inspection ----------------------------------------------

@@ -10,9 +10,16 @@ notice replaces exactly its own rows.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from .naming import group_label, normalize_institution_name
-from .querysets import FeedbackIssueQuerySet, InspectionQuerySet, InstitutionQuerySet
+from .naming import group_label, infer_region, normalize_institution_name, pinyin_sort_key
+from .querysets import (
+    EvidenceQuerySet,
+    FeedbackIssueQuerySet,
+    InspectionQuerySet,
+    InstitutionQuerySet,
+    ProgressReportQuerySet,
+)
 
 
 class RectificationStatus(models.TextChoices):
@@ -32,9 +39,25 @@ class Verification(models.TextChoices):
     REOPENED = "reopened", "已退回重新整改"
 
 
+class SignOff(models.TextChoices):
+    """Where the hospital's latest 申请销号 stands (blank: never asked)."""
+
+    NONE = "", "未申请销号"
+    PENDING = "pending", "待核查"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已批准销号"
+
+
+# Recorded with a verification of an issue the notices do not claim completed (issue #12's rule).
+VERIFIED_AGAINST_CLAIM_LABEL = "工作人员核实已完成（通报未称完成）"
+
+
 class Institution(models.Model):
     name = models.CharField("名称", max_length=200)
     normalized_name = models.CharField("规范名称", max_length=200, unique=True, editable=False)
+    # Hospitals are listed in pinyin order (as Chinese readers expect), not by code point.
+    name_pinyin = models.CharField("拼音排序键", max_length=600, blank=True, db_index=True, editable=False,
+                                   default="", db_default="")
     aliases = models.JSONField("其他名称", default=list, blank=True, help_text="通报中出现过的简称，如「市中医院」")
     region = models.CharField("地区", max_length=100, blank=True)
     parent_body = models.CharField("上级主管单位", max_length=200, blank=True)
@@ -44,7 +67,7 @@ class Institution(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
-        ordering = ["name"]
+        ordering = ["name_pinyin", "id"]
         permissions = [("review_progress", "查看并核查所有单位的整改进展")]
 
     def __str__(self):
@@ -52,14 +75,21 @@ class Institution(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalized_name = normalize_institution_name(self.name)
+        self.name_pinyin = pinyin_sort_key(self.normalized_name)
+        # A hospital created from a notice has no region; its name starts with one (「聊城市东昌府区中医院」).
+        if not self.region:
+            self.region = infer_region(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name", "name_pinyin", "region"}
         super().save(*args, **kwargs)
 
 
 class InstitutionMember(models.Model):
     """Binds a hospital clerk (医院填报员) to the one institution they work for."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+                                verbose_name="用户")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members", verbose_name="单位")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位账号"
@@ -71,7 +101,8 @@ class InstitutionMember(models.Model):
 class Inspection(models.Model):
     """One round of inspection of one institution, fed back on one date."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="inspections")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="inspections",
+                                    verbose_name="单位")
     inspecting_body = models.CharField("巡察主体", max_length=20, blank=True, help_text="市委、区委、旗委、县委、省委")
     round = models.CharField("巡察轮次", max_length=100, blank=True, help_text="如：十六届旗委第九轮")
     group = models.CharField("巡察组", max_length=100, blank=True, help_text="如：市委第三巡察组")
@@ -105,7 +136,7 @@ class Inspection(models.Model):
 class IssueCategory(models.Model):
     """A group of feedback issues: （一）关于…方面."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="categories")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="categories", verbose_name="巡察")
     number = models.CharField("序号", max_length=10)
     title = models.TextField("标题")
     order = models.PositiveIntegerField("顺序", default=0)
@@ -122,8 +153,9 @@ class IssueCategory(models.Model):
 class FeedbackIssue(models.Model):
     """A problem fed back by the inspection group, tracked across notices."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="issues")
-    category = models.ForeignKey(IssueCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="issues", verbose_name="巡察")
+    category = models.ForeignKey(IssueCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues",
+                                 verbose_name="问题类别")
     number = models.CharField("序号", max_length=10, blank=True)
     title = models.TextField("问题")
     match_key = models.CharField("匹配键", max_length=64, db_index=True, editable=False,
@@ -135,13 +167,25 @@ class FeedbackIssue(models.Model):
     status_evidence = models.TextField("状态依据", blank=True, help_text="通报中说明状态的原句")
     last_notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="最近通报")
+    # The deadline every list and warning reads: the hospital's own when it set one, else the notices'.
     due_on = models.DateField("整改时限", null=True, blank=True, db_index=True)
+    notice_due_on = models.DateField("通报所载整改时限", null=True, blank=True)
+    due_on_override = models.DateField("医院调整的整改时限", null=True, blank=True,
+                                       help_text="医院填写后以此为准；重新解析通报不会覆盖")
+    measures_override = models.TextField("医院填写的整改措施", blank=True, default="", db_default="",
+                                         help_text="留空则显示通报所列措施；重新解析通报不会覆盖")
+    responsible_leader = models.CharField("责任领导", max_length=100, blank=True, default="", db_default="")
+    responsible_department = models.CharField("责任部门", max_length=100, blank=True, default="", db_default="")
+    responsible_person = models.CharField("责任人", max_length=100, blank=True, default="", db_default="")
+    signoff = models.CharField("销号申请", max_length=10, choices=SignOff.choices, blank=True, default="",
+                               db_default="", db_index=True)
     verification = models.CharField("核查状态", max_length=20, choices=Verification.choices,
                                     default=Verification.UNVERIFIED, db_index=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="核查人")
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     verification_note = models.TextField("核查说明", blank=True)
+    verified_against_claim = models.BooleanField(VERIFIED_AGAINST_CLAIM_LABEL, default=False, db_default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = FeedbackIssueQuerySet.as_manager()
@@ -154,12 +198,22 @@ class FeedbackIssue(models.Model):
     def __str__(self):
         return f"{self.number}. {self.title[:40]}"
 
+    @property
+    def verification_label(self) -> str:
+        if self.verification == Verification.VERIFIED and self.verified_against_claim:
+            return VERIFIED_AGAINST_CLAIM_LABEL
+        return self.get_verification_display()
+
+    @property
+    def owner_label(self) -> str:
+        return " / ".join(filter(None, [self.responsible_department, self.responsible_person]))
+
 
 class IssueStatement(models.Model):
     """What one notice said about one issue: the status history across notices."""
 
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="statements")
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="statements")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="statements", verbose_name="通报")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="statements", verbose_name="问题")
     number = models.CharField("序号", max_length=10, blank=True)
     title = models.TextField("问题")
     text = models.TextField("全文", blank=True)
@@ -176,8 +230,8 @@ class IssueStatement(models.Model):
 class Measure(models.Model):
     """One rectification measure (一是…二是…) as a notice reports it."""
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="measures")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="measures")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="measures", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="measures", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     text = models.TextField("措施")
 
@@ -189,8 +243,8 @@ class Measure(models.Model):
 class IssueSection(models.Model):
     """A labelled part of an issue's text: 整改措施 / 阶段性成效 / 下一步推进举措."""
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="sections")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="sections")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="sections", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="sections", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField("小标题", max_length=50)
     text = models.TextField("内容")
@@ -207,8 +261,8 @@ class IssueAction(models.Model):
         ACTION = "action", "已采取行动"
         DEADLINE = "deadline", "整改时限"
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="actions")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="actions")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="actions", verbose_name="问题")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="actions", verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     date = models.DateField("日期", null=True, blank=True)
@@ -224,8 +278,10 @@ class IssueAction(models.Model):
 class ImmediateItem(models.Model):
     """A 立行立改 item the inspection group handed over for immediate rectification."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="immediate_items")
-    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="immediate_items")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="immediate_items",
+                                   verbose_name="巡察")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.CASCADE, related_name="immediate_items",
+                               verbose_name="通报")
     order = models.PositiveIntegerField(default=0)
     text = models.TextField("事项")
     status = models.CharField("状态", max_length=20, choices=RectificationStatus.choices,
@@ -244,11 +300,12 @@ class StatusChange(models.Model):
         CLAIMED = "claimed", "通报所称状态"
         VERIFICATION = "verification", "核查状态"
 
-    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="status_changes")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="status_changes", verbose_name="问题")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     old_value = models.CharField("原状态", max_length=20, blank=True)
     new_value = models.CharField("新状态", max_length=20)
-    notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    notice = models.ForeignKey("notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="通报")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="操作人")
     reason = models.TextField("原因", blank=True)
@@ -272,3 +329,116 @@ class StatusChange(models.Model):
     @property
     def new_label(self):
         return self.value_label(self.new_value)
+
+
+class ProgressReport(models.Model):
+    """What the hospital did about one issue between notices: progress, or a request to close it (申请销号)."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "进展报告"
+        SIGNOFF = "signoff", "申请销号"
+
+    class State(models.TextChoices):
+        RECORDED = "recorded", "已记录"
+        PENDING = "pending", "待核查"
+        APPROVED = "approved", "已批准销号"
+        RETURNED = "returned", "已退回"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="reports", verbose_name="问题")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, db_index=True)
+    text = models.TextField("整改情况")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name="填报人")
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="核查人")
+    decided_at = models.DateTimeField("核查时间", null=True, blank=True)
+    decision_note = models.TextField("核查意见", blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改进展报告"
+        ordering = ["issue", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue"], condition=Q(state="pending"), name="one_pending_signoff"),
+        ]
+        # The 待核查 queue: pending requests, oldest first.
+        indexes = [models.Index(fields=["state", "created_at"], name="report_queue")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.issue}"
+
+
+def evidence_upload_path(evidence, filename):
+    # Named by content hash: the path never carries the user's file name.
+    now = timezone.now()
+    return f"evidence/{now:%Y/%m}/{evidence.sha256}.{evidence.extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress report (佐证材料); served only through a permission-checked view."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence",
+                               verbose_name="进展报告")
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="evidence", verbose_name="问题")
+    file = models.FileField("文件", upload_to=evidence_upload_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    extension = models.CharField("类型", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["report", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class IssueEvent(models.Model):
+    """One step of the progress workflow: who did what, when, with what note."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "报告整改进展"
+        SIGNOFF_REQUESTED = "signoff_requested", "申请销号"
+        SIGNOFF_APPROVED = "signoff_approved", "批准销号"
+        SIGNOFF_RETURNED = "signoff_returned", "退回销号申请"
+
+    issue = models.ForeignKey(FeedbackIssue, on_delete=models.CASCADE, related_name="events", verbose_name="问题")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="events",
+                               verbose_name="进展报告")
+    kind = models.CharField("操作", max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                              verbose_name="操作人")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改进展记录"
+        ordering = ["issue", "at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.issue_id}号问题"
+
+
+class ReminderDigest(models.Model):
+    """A daily reminder e-mail sent to one user: at most one per user and day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户")
+    day = models.DateField("日期")
+    items = models.PositiveIntegerField("待办事项数", default=0)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.day:%Y-%m-%d}"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日提醒"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]

@@ -42,3 +42,36 @@ def group_label(body: str, group: str) -> str:
     if not group:
         return f"{body}巡察" if body else "巡察"
     return group if group.startswith(body) else f"{body}{group}"
+
+
+def pinyin_sort_key(name: str) -> str:
+    """「长沙市中心医院」 → 「chang sha shi zhong xin yi yuan」: hospitals list in 拼音 order.
+
+    Heteronyms take pypinyin's phrase reading (长沙 → chang sha); anything that
+    is not a Chinese character keeps its own lower-cased text.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(re.sub(r"\s+", "", name or ""), style=Style.NORMAL)).lower()[:600]
+
+
+_REGION_RE = re.compile(
+    r"^(?P<region>(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,6}?(?:市|地区|自治州|州|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,6}?(?:区|县|旗|市))?)"
+)
+
+
+def infer_region(name: str) -> str:
+    """The place a hospital's name starts with (「聊城市东昌府区中医院」 → 「聊城市东昌府区」), or ''.
+
+    Only a leading administrative name ending in 省/市/州/盟/区/县/旗 counts;
+    a name that does not start with one (「解放军总医院」) gets no region
+    rather than a guess.
+    """
+    key = normalize_institution_name(name)
+    match = _REGION_RE.match(key)
+    region = match.group("region") if match else ""
+    # The place must leave a hospital behind it: 「市中医院」 names no region.
+    if len(region) < 2 or len(region) >= len(key) - 1:
+        return ""
+    return region

@@ -40,6 +40,11 @@ ROLE_PERMISSIONS = {
         ("tracking", "view_issuecategory"), ("tracking", "view_feedbackissue"), ("tracking", "change_feedbackissue"),
         ("tracking", "view_issuestatement"), ("tracking", "view_measure"), ("tracking", "view_issuesection"),
         ("tracking", "view_issueaction"), ("tracking", "view_immediateitem"), ("tracking", "view_statuschange"),
+        ("tracking", "view_progressreport"), ("tracking", "view_evidence"), ("tracking", "view_issueevent"),
+        ("tracking", "view_reminderdigest"),
+        # Accounts are read in the admin; hospital accounts are made on /progress/accounts/, which can
+        # never create or change a staff account (see tracking.accounts).
+        ("auth", "view_user"), ("auditlog", "view_logentry"),
     ],
     CLERK_GROUP: [("notices", "upload_notice")],
 }

@@ -18,8 +18,8 @@ from review.models import Correction
 
 from . import themes
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
-from .querysets import DUE_SOON_DAYS
 from .querysets import OPEN_ISSUE as _OPEN
+from .querysets import due_soon_days
 
 
 def _latest_inspection():
@@ -44,6 +44,7 @@ def with_progress(institutions, *, theme: str | None = None, today: dt.date | No
     「医保 & 未完成」 reads straight off the counts.
     """
     today = today or timezone.localdate()
+    soon_until = today + dt.timedelta(days=due_soon_days())
     scope = themes.theme_q(theme) if theme else Q()
     latest = _latest_inspection()
     counts = {
@@ -56,7 +57,7 @@ def with_progress(institutions, *, theme: str | None = None, today: dt.date | No
         "n_reopened": Q(verification=Verification.REOPENED),
         "n_open": _OPEN,
         "n_overdue": _OPEN & Q(due_on__lt=today),
-        "n_due_soon": _OPEN & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+        "n_due_soon": _OPEN & Q(due_on__gte=today, due_on__lte=soon_until),
     }
     return institutions.annotate(
         latest_inspection_id=Subquery(latest.values("pk")[:1]),
@@ -77,6 +78,32 @@ def attach_notice_warnings(rows) -> None:
         warnings[inspection_id] = warnings.get(inspection_id, 0) + len(items or [])
     for row in rows:
         row.n_warnings = warnings.get(row.latest_inspection_id, 0)
+
+
+def attach_warning_counts(rows, *, theme: str | None = None, today: dt.date | None = None) -> None:
+    """Set the green / no-deadline / 待核查 counts on a page of overview rows: one grouped query.
+
+    Red and yellow are annotations (the overview filters and sorts by them);
+    these are only shown, so they are counted for the page alone.
+    """
+    today = today or timezone.localdate()
+    soon_until = today + dt.timedelta(days=due_soon_days())
+    ids = [row.latest_inspection_id for row in rows if row.latest_inspection_id]
+    issues = FeedbackIssue.objects.filter(inspection_id__in=ids)
+    if theme:
+        issues = issues.filter(themes.theme_q(theme))
+    counts = {
+        row["inspection_id"]: row
+        for row in issues.order_by().values("inspection_id").annotate(
+            on_track=Count("pk", filter=_OPEN & Q(due_on__gt=soon_until)),
+            no_deadline=Count("pk", filter=_OPEN & Q(due_on__isnull=True)),
+            pending=Count("pk", filter=Q(signoff="pending")),
+        )
+    }
+    for row in rows:
+        found = counts.get(row.latest_inspection_id, {})
+        row.n_on_track, row.n_no_deadline, row.n_pending = (
+            found.get(key, 0) for key in ("on_track", "no_deadline", "pending"))
 
 
 def status_breakdown(issues) -> dict[str, int]:
@@ -155,8 +182,37 @@ def issue_detail_prefetches() -> list:
             "notice__published_on", "notice__uploaded_at", "pk")),
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "notice")),
         # Staff corrections of the parse that made this issue what it is (review app).
-        Prefetch("corrections", queryset=Correction.objects.select_related("created_by").order_by("created_at", "id")),
+        Prefetch("corrections", queryset=Correction.objects.select_related("created_by", "revoked_by")
+                 .order_by("created_at", "id")),
     ]
+
+
+def institution_inspection_summaries(institution):
+    """Every inspection of ``institution``, newest first, with categories, bare issues and notices: four queries."""
+    issues = FeedbackIssue.objects.only("pk", "inspection_id", "status")
+    # Accepted notices only: one waiting for review (or rejected) is not part of the hospital's record.
+    notices = Notice.objects.accepted().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
+    return (
+        Inspection.objects.filter(institution=institution)
+        .order_by("-feedback_on", "-id")
+        .prefetch_related("categories", Prefetch("issues", queryset=issues), Prefetch("notices", queryset=notices))
+    )
+
+
+def institution_warning_counts(institution, today: dt.date | None = None) -> dict[str, int]:
+    """The hospital's open problems by 预警 colour, and its sign-off requests, in one aggregate query."""
+    today = today or timezone.localdate()
+    soon_until = today + dt.timedelta(days=due_soon_days())
+    return FeedbackIssue.objects.filter(inspection__institution=institution).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=_OPEN & Q(due_on__lt=today)),
+        soon=Count("pk", filter=_OPEN & Q(due_on__gte=today, due_on__lte=soon_until)),
+        ok=Count("pk", filter=_OPEN & Q(due_on__gt=soon_until)),
+        none=Count("pk", filter=_OPEN & Q(due_on__isnull=True)),
+        done=Count("pk", filter=~_OPEN),
+        pending=Count("pk", filter=Q(signoff="pending")),
+        returned=Count("pk", filter=Q(signoff="returned")),
+    )
 
 
 def institution_inspections(institution):

@@ -20,11 +20,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from django.contrib.auth.models import User
+
 from disclosure.models import DisclosureChange, PublicComment
 from notices.models import Notice
 from review.models import Correction
 from tests.disclosure.factories import make_notice
-from tracking.models import FeedbackIssue, StatusChange
+from tests.workbench.conftest import evidence_file
+from tracking import progress as workflow
+from tracking.models import Evidence, FeedbackIssue, ProgressReport, StatusChange
 
 from . import corpus
 
@@ -56,6 +60,9 @@ class World:
     a_issue: FeedbackIssue
     a_comment: PublicComment
     a_change: StatusChange
+    a_report: ProgressReport  # A's pending sign-off request, with an evidence file named after MARKER
+    a_evidence: Evidence
+    a_clerk_id: int
     a_pending: Notice  # A's parsed notice waiting for review
     a_correction: Correction  # a staff correction of it
 
@@ -91,10 +98,19 @@ def _comment(w):
     return {"text": "建议公开整改台账的更多细节，便于群众监督。", "name": "", "contact": "", "issue": "", "website": ""}
 
 
+def _report(w):
+    return {"text": "已完成整改。", "action": "signoff", "files": [evidence_file("整改材料.pdf")]}
+
+
+def _clerk(w):
+    return {"username": "new_clerk", "institution": w.a_notice.institution.name, "password": "Zhenggai-2026-ok"}
+
+
 n, d, i, c = (lambda w: w.a_notice.pk), (lambda w: w.a_draft.pk), (lambda w: w.a_issue.pk), (lambda w: w.a_comment.pk)
+r, e = (lambda w: w.a_report.pk), (lambda w: w.a_evidence.pk)
+STAFF_ACTION = expect(LOGIN, 403, 403, 403, 302)
+STAFF_PAGE = expect(LOGIN, 403, 403, 403, 200)
 p = lambda w: w.a_pending.pk  # noqa: E731
-STAFF_ONLY_PAGE = expect(LOGIN, 403, 403, 403, 200)
-STAFF_ONLY_ACTION = expect(LOGIN, 403, 403, 403, 302)
 STAFF_ONLY_API_OF_A = expect(403, 404, 403, 404, 200)
 PROBES = [
     Probe("home", "GET", lambda w: "/", expect(302, 302, 302, 302, 302)),
@@ -113,14 +129,14 @@ PROBES = [
     # Re-parsing a parsed notice is staff's; the uploader may only retry a failed one.
     Probe("notices:reparse", "POST", lambda w: f"/notices/{d(w)}/reparse", expect(LOGIN, 404, 403, 404, 302)),
     # --- review of parsed notices: staff alone decide what counts
-    Probe("review:queue", "GET", lambda w: "/review/", STAFF_ONLY_PAGE, private=True),
-    Probe("review:notice", "GET", lambda w: f"/review/{p(w)}/", STAFF_ONLY_PAGE),
-    Probe("review:accept", "POST", lambda w: f"/review/{p(w)}/accept", STAFF_ONLY_ACTION),
-    Probe("review:reject", "POST", lambda w: f"/review/{p(w)}/reject", STAFF_ONLY_ACTION,
+    Probe("review:queue", "GET", lambda w: "/review/", STAFF_PAGE, private=True),
+    Probe("review:notice", "GET", lambda w: f"/review/{p(w)}/", STAFF_PAGE),
+    Probe("review:accept", "POST", lambda w: f"/review/{p(w)}/accept", STAFF_ACTION),
+    Probe("review:reject", "POST", lambda w: f"/review/{p(w)}/reject", STAFF_ACTION,
           data=lambda w: {"reason": "上传错了文件"}),
-    Probe("review:correct", "POST", lambda w: f"/review/{p(w)}/corrections", STAFF_ONLY_ACTION,
+    Probe("review:correct", "POST", lambda w: f"/review/{p(w)}/corrections", STAFF_ACTION,
           data=lambda w: {"kind": "header", "title": "更正后的标题", "reason": "标题解析有误"}),
-    Probe("review:revoke", "POST", lambda w: f"/review/corrections/{w.a_correction.pk}/revoke", STAFF_ONLY_ACTION,
+    Probe("review:revoke", "POST", lambda w: f"/review/corrections/{w.a_correction.pk}/revoke", STAFF_ACTION,
           data=lambda w: {"reason": "误操作"}),
     # --- staff review pages
     Probe("tracking:overview", "GET", lambda w: "/progress/", PROGRESS_PAGE, private=True),
@@ -139,6 +155,25 @@ PROBES = [
           expect(LOGIN, 403, 403, 403, 302), data=_verification),
     Probe("tracking:issue-reopen", "POST", lambda w: f"/progress/issues/{i(w)}/reopen/",
           expect(LOGIN, 403, 403, 403, 302), data=_verification),
+    # --- the workbench: the hospital keeps its ledger and reports progress; staff decide
+    Probe("tracking:institution-notices", "GET",
+          lambda w: f"/progress/institutions/{w.a_notice.institution_id}/notices/", PROGRESS_PAGE_OF_A),
+    Probe("tracking:issue-ledger", "POST", lambda w: f"/progress/issues/{i(w)}/ledger/",
+          expect(LOGIN, 403, 302, 404, 302), data=lambda w: {"responsible_person": "张三"}),
+    Probe("tracking:issue-report", "POST", lambda w: f"/progress/issues/{i(w)}/reports/",
+          expect(LOGIN, 403, 302, 404, 403), data=_report),
+    Probe("tracking:report-approve", "POST", lambda w: f"/progress/reports/{r(w)}/approve/", STAFF_ACTION,
+          data=lambda w: {"note": "同意销号"}),
+    Probe("tracking:report-return", "POST", lambda w: f"/progress/reports/{r(w)}/return/", STAFF_ACTION,
+          data=lambda w: {"note": "请补充材料"}),
+    Probe("tracking:signoffs", "GET", lambda w: "/progress/signoffs/", STAFF_PAGE, private=True),
+    Probe("tracking:evidence", "GET", lambda w: f"/progress/evidence/{e(w)}/", PROGRESS_PAGE_OF_A),
+    Probe("tracking:todo", "GET", lambda w: "/progress/todo/", PROGRESS_PAGE, private=True),
+    Probe("tracking:dashboard", "GET", lambda w: "/progress/dashboard/", PROGRESS_PAGE, private=True),
+    Probe("tracking:accounts", "GET", lambda w: "/progress/accounts/", STAFF_PAGE, private=True),
+    Probe("tracking:accounts", "POST", lambda w: "/progress/accounts/", STAFF_ACTION, data=_clerk, label="create"),
+    Probe("tracking:account-password", "POST", lambda w: f"/progress/accounts/{w.a_clerk_id}/password/",
+          STAFF_ACTION),
     # --- public disclosure: anyone reads an open notice and may comment on it
     Probe("disclosure:list", "GET", lambda w: "/public/", PUBLIC),
     Probe("disclosure:notice", "GET", lambda w: f"/public/{n(w)}/", PUBLIC),
@@ -173,7 +208,7 @@ PROBES = [
     Probe("notice-reject", "POST", lambda w: f"/api/notices/{p(w)}/reject/", STAFF_ONLY_API_OF_A,
           data=lambda w: {"reason": "上传错了文件"}),
     Probe("notice-corrections", "GET", lambda w: f"/api/notices/{p(w)}/corrections/", STAFF_ONLY_API_OF_A),
-    Probe("api-root", "GET", lambda w: "/api/", expect(403, 200, 200, 200, 200)),
+    Probe("api-root", "GET", lambda w: "/api/", PUBLIC),
     Probe("api-token", "POST", lambda w: "/api/auth/token/", expect(400, 400, 400, 400, 400),
           data=lambda w: {"username": "clerk_a", "password": "not-the-password"}, label="wrong password"),
     # --- progress API
@@ -190,6 +225,12 @@ PROBES = [
           data=_verification),
     Probe("status-change-list", "GET", lambda w: "/api/status-changes/", PROGRESS_API, private=True),
     Probe("status-change-detail", "GET", lambda w: f"/api/status-changes/{w.a_change.pk}/", PROGRESS_API_OF_A),
+    Probe("progress-report-list", "GET", lambda w: "/api/progress-reports/", PROGRESS_API, private=True),
+    Probe("progress-report-detail", "GET", lambda w: f"/api/progress-reports/{r(w)}/", PROGRESS_API_OF_A),
+    Probe("progress-report-approve", "POST", lambda w: f"/api/progress-reports/{r(w)}/approve/",
+          expect(403, 403, 403, 403, 200), data=lambda w: {"note": "同意销号"}),
+    Probe("progress-report-return", "POST", lambda w: f"/api/progress-reports/{r(w)}/return/",
+          expect(403, 403, 403, 403, 200), data=lambda w: {"note": "请补充材料"}),
     Probe("public-disclosures", "GET", lambda w: "/api/public/disclosures/", PUBLIC),
     # The schema describes the API, not its data; publishing it is deliberate.
     Probe("api-schema", "GET", lambda w: "/api/schema/", PUBLIC),
@@ -239,7 +280,10 @@ def world(hospital_a, hospital_b, hospital_a_clerk, hospital_b_clerk) -> World:
     )
     a_correction = Correction.objects.create(notice=a_pending, kind="header", payload={"round": "第一轮"},
                                              summary="巡察轮次：空 → 第一轮", reason="补充", created_by=None)
-    return World(a_notice, a_draft, a_issue, a_comment, a_change, a_pending, a_correction)
+    a_report = workflow.report_submit(issue=a_issue, user=hospital_a_clerk, text="已完成整改。", request_signoff=True,
+                                      files=[evidence_file(f"{MARKER}证明.pdf")])
+    return World(a_notice, a_draft, a_issue, a_comment, a_change, a_report, a_report.evidence.get(),
+                 hospital_a_clerk.pk, a_pending, a_correction)
 
 
 @pytest.fixture
@@ -265,6 +309,11 @@ def _snapshot():
         list(FeedbackIssue.objects.order_by("pk").values_list("pk", "verification")),
         list(PublicComment.objects.order_by("pk").values_list("pk", "handled")),
         DisclosureChange.objects.count(),
+        list(FeedbackIssue.objects.order_by("pk").values_list("pk", "responsible_person", "due_on_override",
+                                                              "signoff")),
+        list(ProgressReport.objects.order_by("pk").values_list("pk", "state")),
+        Evidence.objects.count(),
+        list(User.objects.order_by("pk").values_list("pk", "password")),
     )
 
 

@@ -6,11 +6,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tracking import services
-from tracking.exports import COLUMNS
+from tracking.exports import HEADER
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [name for name, _ in COLUMNS]
 
 
 def _xlsx_rows(response):
@@ -30,7 +29,7 @@ def test_institution_ledger_has_one_row_per_issue_with_evidence_deadline_and_ver
     overdue = by_title["加强医保基金使用管理"]
     assert overdue["问题类别"] == "（二）关于群众身边腐败问题方面" and overdue["序号"] == "9"
     assert overdue["通报所称状态"] == "正在整改" and overdue["状态依据"] == "该问题正在整改中。"
-    assert overdue["时限情况"] == "已逾期" and overdue["整改措施"].count("措施") == 2
+    assert overdue["预警"] == "逾期3天" and overdue["整改措施"].count("措施") == 2
     assert by_title["规范医保收费行为"]["核查状态"] == "已核查销号" and by_title["规范医保收费行为"]["核查说明"] == "已核实"
     assert {row[0] for row in rows[1:]} == {"清远市中医院"}
 

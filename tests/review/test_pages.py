@@ -73,28 +73,49 @@ def test_outsider_is_refused_and_anonymous_is_sent_to_login(login, outsider, cli
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_institution_page_shows_header_evidence_deadlines_history_and_original_files(login, staff, progress,
-                                                                                     hospital_a):
+def test_institution_page_is_a_compact_table_with_warnings_and_notices_one_click_away(login, staff, progress,
+                                                                                        hospital_a):
     response = login(staff).get(reverse("tracking:institution", args=[hospital_a.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    for expected in ("第五巡察组", "市委第二轮", "2024-03-28", "2025-04-07 至 2025-05-06", "0763-3126147",
-                     "该问题正在整改中。", "通报自述14个问题，解析出4个", "已逾期", "20日内到期",
-                     f"/notices/{progress['notice_a'].pk}/download/", "措施1：健全制度并抓好落实。",
-                     "（二）关于群众身边腐败问题方面", "未归类问题"):
+    for expected in ("加强医保基金使用管理", "逾期3天", "临期（剩10天）", "（二）关于群众身边", "未归类",
+                     reverse("tracking:institution-notices", args=[hospital_a.pk])):
         assert expected in html, expected
-    assert "长沙市中心医院" not in html
+    assert [i.title for i in response.context["issues"]] == [
+        "加强医保基金使用管理", "规范医保收费行为", "强化财经制度执行", "加强基层党组织建设"]
+    # The notices' text and measures live on the issue's own page, not inline.
+    assert "措施1：健全制度并抓好落实。" not in html and "长沙市中心医院" not in html
+
+
+def test_institution_notices_page_shows_header_declared_counts_contacts_and_original_files(login, staff, progress,
+                                                                                           hospital_a):
+    response = login(staff).get(reverse("tracking:institution-notices", args=[hospital_a.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for expected in ("第五巡察组", "市委第二轮", "2024-03-28", "2025-04-07 至 2025-05-06", "0763-3126147",
+                     "通报自述14个问题，解析出4个", reverse("notices:download", args=[progress["notice_a"].pk])):
+        assert expected in html, expected
+
+
+def test_issue_page_shows_evidence_sentence_measures_and_deadline(login, staff, progress):
+    issue = progress["a"]["overdue_insurance"]
+    html = login(staff).get(reverse("tracking:issue", args=[issue.pk])).content.decode()
+    for expected in ("该问题正在整改中。", "措施1：健全制度并抓好落实。", "逾期3天", "（二）关于群众身边腐败问题方面",
+                     "最近一份通报所列"):
+        assert expected in html, expected
 
 
 def test_parsed_text_is_escaped_on_every_page(login, staff, progress, hospital_a):
     issue = progress["a"]["overdue_insurance"]
+    issue.title = "<b>加粗</b>"
     issue.status_evidence = "<script>alert(1)</script>"
     issue.text = "<img src=x onerror=alert(2)>"
     issue.save()
     client = login(staff)
     html = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>加粗</b>" not in html and "&lt;b&gt;加粗&lt;/b&gt;" in html
     detail = client.get(reverse("tracking:issue", args=[issue.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in detail and "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     assert "<img src=x" not in detail and "&lt;img src=x onerror=alert(2)&gt;" in detail
 
 
@@ -112,7 +133,9 @@ def test_pages_carry_no_inline_scripts_or_styles(login, staff, progress, hospita
     client = login(staff)
     issue = progress["a"]["overdue_insurance"]
     for url in (reverse("tracking:overview"), reverse("tracking:institution", args=[hospital_a.pk]),
-                reverse("tracking:issues"), reverse("tracking:issue", args=[issue.pk]), reverse("tracking:themes")):
+                reverse("tracking:institution-notices", args=[hospital_a.pk]), reverse("tracking:issues"),
+                reverse("tracking:issue", args=[issue.pk]), reverse("tracking:themes"), reverse("tracking:todo"),
+                reverse("tracking:signoffs"), reverse("tracking:dashboard"), reverse("tracking:accounts")):
         html = client.get(url).content.decode()
         assert "style=" not in html and "<style" not in html, url
         assert "<script>" not in html and "onclick" not in html, url
@@ -122,7 +145,7 @@ def test_institution_page_reached_from_a_theme_shows_only_that_themes_issues(log
     client = login(staff)
     url = reverse("tracking:institution", args=[hospital_a.pk])
     html = client.get(url, {"theme": "medical_insurance"}).content.decode()
-    assert "加强医保基金使用管理" in html and "规范医保收费行为" in html
+    assert "加强医保基金使用管理" in html and "规范医保收费行为" in html and 'id="theme-scope"' in html
     assert "加强基层党组织建设" not in html and "显示全部问题" in html
     everything = client.get(reverse("tracking:institution", args=[hospital_a.pk])).content.decode()
     assert "加强基层党组织建设" in everything

@@ -8,9 +8,15 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import services
-from ..filters import FeedbackIssueFilter, InspectionFilter, InstitutionFilter, StatusChangeFilter
-from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, StatusChange
+from .. import progress, services
+from ..filters import (
+    FeedbackIssueFilter,
+    InspectionFilter,
+    InstitutionFilter,
+    ProgressReportFilter,
+    StatusChangeFilter,
+)
+from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, ProgressReport, StatusChange
 from . import serializers
 from .permissions import CanViewProgress, IsReviewer
 
@@ -50,6 +56,11 @@ class ConflictSerializer(drf_serializers.Serializer):
     detail = drf_serializers.CharField()
 
 
+def _validation_error(error: DjangoValidationError) -> drf_serializers.ValidationError:
+    field = "confirm_unclaimed" if getattr(error, "code", None) == "confirmation_required" else "note"
+    return drf_serializers.ValidationError({field: error.messages})
+
+
 @extend_schema(tags=["整改进展"])
 class FeedbackIssueViewSet(_ProgressViewSet):
     """反馈问题：通报所称状态与巡察办核查状态分列。"""
@@ -84,10 +95,13 @@ class FeedbackIssueViewSet(_ProgressViewSet):
         issue = self.get_object()
         payload = serializers.VerificationRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        if service is services.issue_reopen:
+            data.pop("confirm_unclaimed", None)
         try:
-            service(issue=issue, user=request.user, **payload.validated_data)
+            service(issue=issue, user=request.user, **data)
         except DjangoValidationError as error:
-            raise drf_serializers.ValidationError({"note": error.messages}) from error
+            raise _validation_error(error) from error
         except services.IssueChanged as error:
             return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=issue.pk)).data)
@@ -118,3 +132,48 @@ class StatusChangeViewSet(_ProgressViewSet):
             .select_related("changed_by")
             .order_by("-changed_at", "-id")
         )
+
+
+@extend_schema(tags=["整改进展"])
+class ProgressReportViewSet(_ProgressViewSet):
+    """医院报告的整改进展与销号申请（含佐证材料）；工作人员批准销号或退回。"""
+
+    serializer_class = serializers.ProgressReportSerializer
+    filterset_class = ProgressReportFilter
+
+    def get_queryset(self):
+        return (
+            ProgressReport.objects.visible_to(self.request.user)
+            .select_related("issue__inspection", "author", "decided_by")
+            .prefetch_related("evidence")
+            .order_by("-created_at", "-id")
+        )
+
+    def _decide(self, request, decide):
+        report = self.get_object()
+        payload = serializers.DecisionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            decide(report, request.user, payload.validated_data)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from error
+        except services.IssueChanged as error:
+            return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+    @extend_schema(request=serializers.DecisionRequestSerializer, filters=False, responses={
+        200: serializers.ProgressReportSerializer, 409: OpenApiResponse(ConflictSerializer, "申请已被处理")})
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer], filter_backends=[])
+    def approve(self, request, pk=None):
+        """批准销号申请（即核查销号）。"""
+        return self._decide(request, lambda report, user, data: progress.report_approve(
+            report=report, user=user, note=data["note"], confirm_unclaimed=data["confirm_unclaimed"]))
+
+    @extend_schema(request=serializers.DecisionRequestSerializer, filters=False, responses={
+        200: serializers.ProgressReportSerializer, 409: OpenApiResponse(ConflictSerializer, "申请已被处理")})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", permission_classes=[IsReviewer],
+            filter_backends=[])
+    def return_(self, request, pk=None):
+        """退回销号申请（需写明原因，填报员可见）。"""
+        return self._decide(request, lambda report, user, data: progress.report_return(
+            report=report, user=user, note=data["note"]))

@@ -53,6 +53,37 @@ def due_state(issue):
 
 
 @register.filter
+def warning(issue):
+    """The 预警 of an issue: ``.state``, ``.colour`` (red / yellow / green / grey), ``.label`` (「逾期3天」)."""
+    return presentation.warning(issue)
+
+
+@register.filter
+def measure_texts(issue):
+    return presentation.measure_texts(issue)
+
+
+@register.inclusion_tag("tracking/_linechart.html")
+def line_chart(series, label="完成率"):
+    """An SVG line of percentages (0–100) over ``series.points``; gaps where there is nothing to count."""
+    rates = series.rates if series else []
+    n = len(rates)
+    width, height, pad = 600, 180, 28
+    step = (width - 2 * pad) / max(n - 1, 1)
+    points = []
+    for index, rate in enumerate(rates):
+        if rate is None:
+            continue
+        points.append({"x": f"{pad + index * step:.1f}", "y": f"{height - pad - rate * (height - 2 * pad) / 100:.1f}",
+                       "rate": rate, "day": series.points[index][0]})
+    ticks = [{"x": f"{pad + i * step:.1f}", "day": series.points[i][0]} for i in range(n)]
+    grid = [{"y": f"{height - pad - v * (height - 2 * pad) / 100:.1f}", "v": v} for v in (0, 50, 100)]
+    return {"points": points, "polyline": " ".join(f"{p['x']},{p['y']}" for p in points), "ticks": ticks,
+            "grid": grid, "width": width, "height": height, "label": label,
+            "summary": "，".join(f"{p['day']:%Y-%m} {p['rate']}%" for p in points) or "暂无数据"}
+
+
+@register.filter
 def due_label(state):
     return presentation.DUE_LABELS.get(state, "")
 

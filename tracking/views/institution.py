@@ -1,30 +1,46 @@
+"""One institution as a workbench: a compact, filterable table of its problems; notices one click away."""
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from .. import selectors, themes
-from ..models import Institution, RectificationStatus
+from ..filters import FeedbackIssueFilter
+from ..models import FeedbackIssue, Institution, RectificationStatus
 from .access import ProgressAccessMixin
 
+# Newest inspection first, then the notice's own order: the (inspection, order) index serves it.
+DEFAULT_ORDER = ("-inspection__feedback_on", "-inspection_id", "order", "pk")
 
-def _by_category(inspection, theme=None):
-    """[(category or None, [issues])] in the notice's order; issues without a category come last.
 
-    With ``theme``, only that theme's issues, by the same rule as the overview's counts.
-    """
-    groups = {category.pk: (category, []) for category in inspection.categories.all()}
-    loose = []
-    for issue in inspection.issues.all():
-        if theme and theme not in themes.themes_of(issue.title, issue.text):
-            continue
-        groups.get(issue.category_id, (None, loose))[1].append(issue)
-    result = [group for group in groups.values() if group[1]]
-    return result + ([(None, loose)] if loose else [])
+class InstitutionView(ProgressAccessMixin, TemplateView):
+    """The 台账 of one hospital: number, title, category, status, 预警, owner, deadline, last update."""
+
+    template_name = "tracking/institution.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        institution = get_object_or_404(Institution.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        issues = (FeedbackIssue.objects.filter(inspection__institution=institution)
+                  .select_related("category", "inspection").order_by(*DEFAULT_ORDER))
+        filterset = FeedbackIssueFilter(self.request.GET, queryset=issues, request=self.request)
+        page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        inspections = list(institution.inspections.order_by("-feedback_on", "-id"))
+        return super().get_context_data(
+            institution=institution,
+            filter=filterset,
+            page_obj=page,
+            issues=list(page.object_list),
+            inspections=inspections,
+            theme=themes.BY_KEY.get(self.request.GET.get("theme", "")),
+            counts=selectors.institution_warning_counts(institution),
+            **kwargs,
+        )
 
 
 def _found_counts(inspection):
     issues = list(inspection.issues.all())
     return {
-        "categories": len([c for c in inspection.categories.all()]),
+        "categories": len(inspection.categories.all()),
         "issues": len(issues),
         "completed": sum(1 for i in issues if i.status == RectificationStatus.COMPLETED),
         "in_progress": sum(1 for i in issues if i.status == RectificationStatus.IN_PROGRESS),
@@ -39,21 +55,19 @@ def _declared(inspection):
     return (notices[-1].declared or {}) if notices else {}
 
 
-class InstitutionView(ProgressAccessMixin, TemplateView):
-    """One institution: each inspection, its notices, and every issue with evidence and history."""
+class InstitutionNoticesView(ProgressAccessMixin, TemplateView):
+    """Each inspection of the hospital with its notices: dates, 公开期限, contacts, parser hints, declared counts."""
 
-    template_name = "tracking/institution.html"
+    template_name = "tracking/institution_notices.html"
 
     def get_context_data(self, **kwargs):
         institution = get_object_or_404(Institution.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        theme = themes.BY_KEY.get(self.request.GET.get("theme", ""))
         inspections = []
-        for inspection in selectors.institution_inspections(institution):
+        for inspection in selectors.institution_inspection_summaries(institution):
             found = _found_counts(inspection)
             declared = _declared(inspection)
             inspections.append({
                 "inspection": inspection,
-                "groups": _by_category(inspection, theme),
                 "notices": list(inspection.notices.all()),
                 "found": found,
                 "declared": declared,
@@ -62,7 +76,6 @@ class InstitutionView(ProgressAccessMixin, TemplateView):
             })
         return super().get_context_data(
             institution=institution,
-            theme=theme,
             inspections=inspections,
             loose_notices=list(selectors.institution_notices_without_inspection(institution)),
             **kwargs,

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from .. import selectors, themes
 from ..filters import InstitutionFilter
 from ..models import Inspection, Institution
+from ..naming import pinyin_sort_key
 from ..roles import clerk_institution_id, is_reviewer
 from .access import ProgressAccessMixin
 
@@ -29,15 +30,16 @@ class OverviewView(ProgressAccessMixin, TemplateView):
         page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         selectors.attach_notice_warnings(rows)
-        inspections = Inspection.objects.visible_to(self.request.user)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
+        selectors.attach_warning_counts(rows, theme=theme_key)
+        inspections = Inspection.objects.visible_to(self.request.user)
         breakdown, theme_rows = selectors.overview_charts(visible, scope=chart_scope(self.request.user))
         return super().get_context_data(
             filter=filterset,
             page_obj=page,
             rows=rows,
             theme=themes.BY_KEY.get(theme_key),
-            regions=_distinct(visible, "region"),
+            regions=sorted(_distinct(visible, "region"), key=pinyin_sort_key),
             bodies=_distinct(inspections, "inspecting_body"),
             rounds=_distinct(inspections, "round"),
             breakdown=breakdown,

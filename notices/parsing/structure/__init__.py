@@ -15,6 +15,7 @@ from ..result import (
     CONFIDENCE_LOW,
     STATUS_COMPLETED,
     STATUS_IN_PROGRESS,
+    STATUS_LONG_TERM,
     STATUS_NOT_STATED,
     DeclaredCounts,
     IssueSection,
@@ -34,7 +35,7 @@ from .wording import NEXT_TITLE_RE, part_of_notice
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.12.02-1"
+PARSER_VERSION = "2026.12.02-2"
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +59,22 @@ def parse_text(text: str) -> ParsedNotice:
 
 
 
+# A saved web page's furniture above the title: breadcrumbs, font size, source, date, counters.
+_CHROME_RE = re.compile(
+    r"^(?:当前位置|您的位置|您现在的位置|首页|主页|字体|字号|【字号|【打印|【关闭|发布时间|发布日期|成文日期|信息来源|来源|"
+    r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间)|>|»|浏览次数|访问量|信息来源"
+)
+
+
 def _title(lines: list[Line]) -> str:
     parts = []
-    for ln in lines[:6]:
+    start = 0
+    while start < min(len(lines), 8) and _CHROME_RE.search(lines[start].match) and not lines[start].kind:
+        start += 1
+    for ln in lines[start:start + 6]:
         if ln.kind or ends_terminal(ln.match) or _TITLE_STOP_RE.match(ln.match) or len(ln.match) > 60:
+            break
+        if parts and _CHROME_RE.search(ln.match):
             break
         if not _DOC_NUMBER_RE.search(ln.match):
             parts.append(ln)
@@ -143,7 +156,7 @@ def _parse(text: str) -> ParsedNotice:
     head_lines = lines[:first]
     tail = lines[stop:]
     tail_m, tail_d = lines_text(tail, "match"), lines_text(tail)
-    org = _lines_of(found.parts["org"], lines)
+    org = _lines_of(found.parts["org"] + found.parts["other"], lines)
 
     # header fields
     head_m, head_d = lines_text(head_lines, "match"), lines_text(head_lines)
@@ -162,7 +175,7 @@ def _parse(text: str) -> ParsedNotice:
     if d_start is None and tail:
         d_start, d_end, d_text = header.disclosure(whole_m, doc.display_text, disc_ctx)
 
-    title_m = "".join(ln.match for ln in lines[:6] if ln.disp in title) if title else ""
+    title_m = "".join(ln.match for ln in lines[:14] if ln.disp and ln.disp in title) if title else ""
     candidates = header.institution_candidates(title_m, intro_m, tail_m)
     institution, aliases = header.resolve_institution(candidates, whole_m, list(contacts.addresses))
     if institution:
@@ -170,8 +183,8 @@ def _parse(text: str) -> ParsedNotice:
         if pos >= 0:
             institution = doc.display_text[pos:pos + len(institution)]
     body_src_m = title_m + "\n" + intro_m
-    body_src_d = "".join(ln.disp for ln in lines[:6] if ln.disp in title) + "\n" + intro_d
-    inspecting = header.inspecting_body(body_src_m) or header.inspecting_body(whole_m[:3000])
+    body_src_d = "".join(ln.disp for ln in lines[:14] if ln.disp and ln.disp in title) + "\n" + intro_d
+    inspecting = header.inspecting_body(body_src_m, body_src_d) or header.inspecting_body(whole_m[:3000], doc.display_text[:3000])
     rnd = header.find_round(body_src_m, body_src_d) or header.find_round(whole_m[:3000], doc.display_text[:3000])
     group = header.find_group(intro_m, intro_d) or header.find_group(whole_m[:3000], doc.display_text[:3000])
 
@@ -179,8 +192,9 @@ def _parse(text: str) -> ParsedNotice:
     about = head_lines + org + found.intros
     about_m, about_d = lines_text(about, "match"), lines_text(about)
     # a summary table's 合计 row may be the only place the counts are given
-    summary_m = lines_text(_lines_of(found.parts["summary"], lines), "match")
-    declared = details.declared_counts(about_m + "\n" + summary_m)
+    # (and the next steps: 「对已完成整改的6个问题巩固成效」), read last
+    later_m = lines_text(_lines_of(found.parts["summary"] + found.parts["next"], lines), "match")
+    declared = details.declared_counts(about_m + "\n" + later_m)
     declared = _counts_from_status_headings(declared, root)
     statistics = details.statistics(about_m, about_d)
 
@@ -268,7 +282,10 @@ def _warnings(found: Classified, issues, categories, declared, institution) -> l
     if declared.categories is not None and categories and declared.categories != len(categories):
         warnings.append(ParseWarning("declared_categories_mismatch",
                                      f"通报称问题分为{declared.categories}个方面，实际列出{len(categories)}个"))
-    if declared.completed is not None and issues and declared.completed != counts[STATUS_COMPLETED]:
+    # 「已完成整改10项（其中1项需长期坚持）」: a declared figure may count the long-term ones as done
+    long_term = sum(1 for x in issues if x.status == STATUS_LONG_TERM)
+    if declared.completed is not None and issues and declared.completed not in (
+            counts[STATUS_COMPLETED], counts[STATUS_COMPLETED] + long_term):
         warnings.append(ParseWarning("declared_completed_mismatch",
                                      f"通报称{declared.completed}个问题已整改完成，实际标明已完成的有{counts[STATUS_COMPLETED]}个"))
     if declared.in_progress is not None and issues and declared.in_progress != counts[STATUS_IN_PROGRESS]:

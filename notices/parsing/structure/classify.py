@@ -47,7 +47,7 @@ class Level:
     @property
     def label(self) -> str:
         names = {"L1": "「一、」", "L2": "「（一）」", "L3": "「1.」", "L4": "「（1）」", "L5": "「①」", "Q": "「问题一：」",
-                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」"}
+                 "C": "「第一类」", "PART": "「第一部分」", "Y": "「一是」", "P": "「问题：」", "B": "「【…】」"}
         return names.get(self.style, self.style)
 
 
@@ -120,6 +120,10 @@ def classify(root: Node, lines: list[Line]) -> Classified:
         for below in node.walk():
             if below is not node:
                 below.role = below.role or ("sub_problem" if shortcoming_words(title_of(below)) else "measure")
+    for node in issues:
+        for anc in _ancestors(node):
+            if anc.role == "" and anc.line is not None:
+                anc.role, anc.reason = "problem_group", "具体问题的上一级分组标题"
     out.issues = issues
     seen = []
     for node in issues:
@@ -186,6 +190,8 @@ def _part_by_content(node: Node, lines: list[Line], seen_problems: bool) -> tupl
         return ("next" if seen_problems else "org"), f"下级标题多为工作举措（{actions}个）"
     if not seen_problems and below:
         return "problems", "下级有编号标题"
+    if action_words(title):
+        return ("next" if seen_problems else "org"), f"标题是工作举措（「{action_words(title)}」）"
     return "other", "未能归类的部分"
 
 
@@ -411,7 +417,7 @@ def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, line
                 else:
                     out.unplaced.append(ln)
             if node.line is not None and node.role not in ("category", "problem_group", "problem_list",
-                                                           "status_group") and node.style != "T" \
+                                                           "status_group", "next_steps") and node.style != "T" \
                     and id(node) not in issue_ids and node is not top:
                 out.unplaced.append(node.line)
 

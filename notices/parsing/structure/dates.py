@@ -24,7 +24,9 @@ DATE_RE = re.compile(
     rf"(?:(?:{_Y}\s*|(?P<ry>今年|本年|明年)\s*)?{_M}(?:\s*{_D}|{_TAIL})"
     r"|(?P<iy>(?:19|20)\d{2})[-./](?P<im>1[0-2]|0?[1-9])[-./](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
     r"|(?P<yy>(?:19|20)\d{2})\s*年(?P<ytail>底|末|年底|年末|上半年|下半年)"
-    r"|(?P<ny>今年|本年|明年|年)(?P<ntail>底|末))"
+    r"|(?P<ny>今年|本年|明年|年)(?P<ntail>底|末)"
+    # a date whose 年 and 月 a website stripped: 「2024812日」「1025日」 (decoded only when one reading is valid)
+    r"|(?<![\d.])(?P<sy>(?:19|20)\d{2})(?P<smd>\d{2,4})[日号]|(?<![\d.])(?P<smd2>\d{3,4})日)"
 )
 
 
@@ -75,6 +77,22 @@ def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool 
         g = m.groupdict()
         has_year = False
         precision = "day"
+        if g["smd"] or g["smd2"]:
+            year = int(g["sy"]) if g["sy"] else (last.year if last else None)
+            md = _stripped_month_day(g["smd"] or g["smd2"], year)
+            if md is None or year is None:
+                if year is not None and g["sy"] and last is None:
+                    last = dt.date(year, 1, 1)  # the year is known even when the day is not
+                out.append(DateMatch(m.start(), m.end(), m.group(0), None, bool(g["sy"]), "day"))
+                continue
+            candidate = _safe_date(year, *md)
+            if not g["sy"] and candidate and last and roll_forward and candidate < (floor or last) \
+                    and ((floor or last) - candidate).days > 31:
+                candidate = _safe_date(year + 1, *md)
+            if candidate is not None and (g["sy"] or roll_forward):
+                last = candidate if g["sy"] else max(last, candidate) if last else candidate
+            out.append(DateMatch(m.start(), m.end(), m.group(0), candidate, bool(g["sy"]), "day"))
+            continue
         if g["iy"]:
             y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
             has_year = True
@@ -126,6 +144,20 @@ def find_dates(text: str, context: dt.date | None = None, *, roll_forward: bool 
     return out
 
 
+def _stripped_month_day(digits: str, year: int | None) -> tuple[int, int] | None:
+    """「812」 → (8, 12); 「111」 reads as 1-11 or 11-1, so None."""
+    readings = set()
+    for cut in (1, 2):
+        if cut >= len(digits) or len(digits) - cut > 2:
+            continue
+        month, day = int(digits[:cut]), int(digits[cut:])
+        if digits[cut] == "0" and len(digits) - cut == 1:
+            continue
+        if 1 <= month <= 12 and 1 <= day <= _last_day(year or 2000, month):
+            readings.add((month, day))
+    return readings.pop() if len(readings) == 1 else None
+
+
 RANGE_SEP_RE = re.compile(r"\s*(?:起至|起到|起|至|到|—+|–|-|~|～|〜|－)\s*")
 _BARE_MONTH_END_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～)\s*(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?![\d一二三四五六七八九十份]*[日号])")
 
@@ -133,12 +165,15 @@ _BARE_MONTH_END_RE = re.compile(r"\s*(?:至|到|—+|–|-|~|～)\s*(1[0-2]|0?[1
 _BARE_DAY_END_RE = re.compile(r"\s*(?:起至|至|到|—+|–|-|~|～)\s*(3[01]|[12]\d|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]")
 
 
-def find_range(text: str, context: dt.date | None = None) -> tuple[DateMatch, DateMatch] | None:
-    """The first 「DATE 至 DATE」 in ``text``; the end inherits the start's year."""
+def find_range(text: str, context: dt.date | None = None, *, open_start: bool = False) -> tuple[DateMatch, DateMatch] | None:
+    """The first 「DATE 至 DATE」 in ``text``; the end inherits the start's year.
+
+    With ``open_start`` a start that could not be read (「2023111日」, two readings)
+    still makes a range, so its end is kept."""
     dates = find_dates(text, context)
     for a, b in zip(dates, dates[1:]):
         between = text[a.end:b.start]
-        if RANGE_SEP_RE.fullmatch(between) and a.date and b.date:
+        if RANGE_SEP_RE.fullmatch(between) and (a.date or open_start) and b.date:
             end = b
             if b.precision == "month":  # 「3月至5月」: the end of May
                 end = DateMatch(b.start, b.end, b.text,
@@ -170,4 +205,4 @@ def is_date_only(text: str) -> bool:
     """A line that is nothing but a date (a signature date)."""
     text = text.strip()
     m = DATE_RE.fullmatch(text)
-    return bool(m and (m.group("d") or m.group("id")))
+    return bool(m and (m.group("d") or m.group("id") or m.group("sy")))

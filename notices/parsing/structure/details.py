@@ -39,7 +39,7 @@ _LONG_RE = re.compile(
 _PROGRESS_RE = re.compile(
     r"^(?:(?:正在|仍在|尚在)(?:持续|积极|加快|全力|有序|稳步|按计划|按序时|按时序)?(?:进度)?(?:整改|推进|落实|进行|实施|解决)(?:中|之中)?"
     r"|(?:持续|正在)?(?:整改|推进|落实|办理)中|持续推进(?:中|整改)?|持续整改(?:中)?|整改推进中|正在整改中"
-    r"|(?:已经?)?取得(?:了)?(?:阶段性|初步|明显)(?:成效|成果|进展)|阶段性(?:整改)?(?:完成|成效|成果)"
+    r"|(?:已经?)?取得(?:了)?(?:阶段性|初步|明显)(?:成效|成果|进展)|(?:已经?)?阶段性(?:整改)?(?:完成|成效|成果)"
     r"|(?:已经?)?基本(?:完成(?:整改)?|整改完成|整改到位|完成整改|整改)|部分完成|(?:已经?)?完成(?:了)?阶段性(?:整改)?(?:目标任务|任务|目标|工作)|(?:尚未|未|还未|暂未|没有)(?:完成|整改完成|完成整改|整改到位|整改完毕))$"
 )
 _DONE_RE = re.compile(
@@ -362,17 +362,22 @@ _CAT_ISSUES_RE = re.compile(
 )
 _ISSUES_RE = re.compile(
     r"(?:反馈|指出|提出|发现|移交|交办|梳理出?)[^。;,]{0,12}?(?:问题|意见)?(?:共|共计|合计)?\s*" + _N + r"\s*(?:个|项|条)(?:具体|突出)?问题(?!已|正在|均|全部)"
-    r"|(?:反馈|指出|提出)(?:的)?问题(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:反馈|指出|提出)(?:的)?(?:各类|各项)?问题(?:共|共计)?\s*" + _N + r"\s*(?:个|项|条)"
 )
+_N_AHEAD = r"(?!(?:整改|了)?\s*(?:\d|[一二两三四五六七八九十百]+\s*(?:个|项|条)))"  # 「15个问题已完成整改11个」: the 11 is the count
 _DONE_COUNT_RE = re.compile(
-    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:已经?|均已|全部)(?:全部)?(?:整改完成|完成整改|整改到位|完成|整改完毕|整改|销号)"
+    _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:已经?|均已|全部)(?:全部)?(?:整改完成|完成整改|整改到位|完成|整改完毕|整改|销号)" + _N_AHEAD +
     r"|(?:已经?|其中|共|累计)?(?:整改完成|完成整改|整改到位)(?:了)?(?:问题)?\s*" + _N + r"\s*(?:个|项|条)"
-    r"|(?:已经?|其中)(?:完成|整改)(?:了)?(?:问题)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:已经?|其中)(?:完成整改|整改完成|完成|整改)(?:了)?(?:问题)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:已完成整改|已整改完成|已经完成整改|已整改到位)的\s*" + _N + r"\s*(?:个|项|条)(?:问题|事项)"
 )
+# 「巡察反馈问题14个，其中需要向社会公开的9个」: the notice reports on the 9 it discloses
+_PUBLIC_ISSUES_RE = re.compile(r"(?:需要?|应当?)?向社会公开(?:的)?(?:问题)?(?:共)?\s*" + _N + r"\s*(?:个|项|条)")
 _PROGRESS_COUNT_RE = re.compile(
     _N + r"\s*(?:个|项|条)(?:问题|事项|整改任务|任务)?(?:正在|仍在|尚在)(?:持续|积极|加紧|有序)?(?:整改|推进|落实)(?:中)?"
-    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
+    r"|(?:正在整改|整改中|持续推进|基本完成|正在推进|阶段性完成|取得阶段性成效|未完成|尚未完成)(?:的)?(?:问题|事项)?\s*" + _N + r"\s*(?:个|项|条)"
     r"|" + _N + r"\s*(?:个|项|条)(?:问题|事项)?(?:基本完成|取得阶段性成效|阶段性完成|未完成|尚未完成)"
+    r"|(?:正在整改|持续推进|正在推进|阶段性完成)的\s*" + _N + r"\s*(?:个|项|条)(?:问题|事项)"
 )
 
 
@@ -389,6 +394,9 @@ _CAT_ITEMS_ISSUES_RE = re.compile(
 
 def declared_counts(text: str) -> DeclaredCounts:
     categories = issues = completed = in_progress = None
+    public = _PUBLIC_ISSUES_RE.search(text)
+    if public:
+        issues = to_int(public.group(1))
     for sent in _clauses_without(text, "立行立改"):
         if issues is None:
             m = _CAT_ITEMS_ISSUES_RE.search(sent)  # 「3个方面、6个大项、24条问题」
@@ -408,9 +416,10 @@ def declared_counts(text: str) -> DeclaredCounts:
             if m:
                 completed = to_int(next(g for g in m.groups() if g))
         if in_progress is None:
-            m = _PROGRESS_COUNT_RE.search(sent)
-            if m:
-                in_progress = to_int(next(g for g in m.groups() if g))
+            # 「基本完成1个，未完成2个」: every kind of unfinished the sentence counts
+            found = [to_int(next(g for g in m.groups() if g)) for m in _PROGRESS_COUNT_RE.finditer(sent)]
+            if found and all(v is not None for v in found):
+                in_progress = sum(found)
     return DeclaredCounts(categories=categories, issues=issues, completed=completed, in_progress=in_progress)
 
 

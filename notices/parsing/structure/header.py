@@ -17,6 +17,7 @@ _NUM = "一二三四五六七八九十\\d"
 _BODY = r"(?:中央|省委|自治区党委|市委|州委|盟委|地委|县委|区委|旗委)"
 # what a group may be called between its number and 巡察组: 提级交叉, 专项, 机动…
 _GROUP_KIND = r"(?:提级交叉|交叉|专项|机动|联动|提级)?"
+
 _SPLIT_SENT_RE = re.compile(r"[^。!?;\n]*[。!?;\n]?")
 
 ROUND_RE = re.compile(rf"[{_NUM}]{{1,3}}届{_BODY}?第[{_NUM}]{{1,3}}轮|{_BODY}第[{_NUM}]{{1,3}}轮(?=巡)")
@@ -24,7 +25,7 @@ GROUP_RE = re.compile(
     rf"(?:{_BODY}(?:第[{_NUM}]{{1,3}}轮)?)?(?:第[{_NUM}]{{1,3}}{_GROUP_KIND}巡[察视]组|巡[察视]第?[{_NUM}]{{1,3}}组)"
 )
 BODY_RE = re.compile(
-    rf"(?P<a>{_BODY})(?:第[{_NUM}]{{1,3}}轮)?(?:巡[察视]工作)?(?:的)?(?:统一部署|第[{_NUM}]{{1,3}}巡[察视]组|巡[察视]组|巡[察视]办)"
+    rf"(?P<a>{_BODY})(?:第[{_NUM}]{{1,3}}轮)?(?:巡[察视]工作)?(?:领导小组)?(?:的)?(?:统一部署|统一安排|部署安排|第[{_NUM}]{{1,3}}{_GROUP_KIND}巡[察视]组|{_GROUP_KIND}巡[察视]组|巡[察视]办)"
     rf"|根据(?:[{_NUM}]{{1,3}}届)?(?P<b>{_BODY})"
 )
 BODY_FALLBACK_RE = re.compile(r"根据(?P<c>[\u4e00-\u9fff]{2,12}?(?:党委|党组))(?:的)?(?:统一部署|巡[察视])")
@@ -165,12 +166,15 @@ def resolve_institution(candidates: list[str], whole: str, addresses: list[str])
 
 
 # --------------------------------------------------------------- the rest
-def inspecting_body(text: str) -> str | None:
+def inspecting_body(text: str, display: str | None = None) -> str | None:
+    """The committee that sent the group, as printed (``display``: the same text unfolded)."""
+    shown = display if display is not None and len(display) == len(text) else text
     m = BODY_RE.search(text)
     if m:
-        return m.group("a") or m.group("b")
+        g = "a" if m.group("a") else "b"
+        return shown[m.start(g):m.end(g)]
     m = BODY_FALLBACK_RE.search(text)
-    return m.group("c") if m else None
+    return shown[m.start("c"):m.end("c")] if m else None
 
 
 def find_round(match: str, display: str) -> str | None:
@@ -196,10 +200,10 @@ def inspection_dates(text: str):
         if "巡察" not in sent and "巡视" not in sent and "反馈" not in sent:
             continue
         if start is None:
-            r = find_range(sent)
+            r = find_range(sent, open_start=True)
             if r:
                 # 「9月中旬至11月下旬」「3月至5月」 name no day: null rather than an invented one
-                start = r[0].date if r[0].precision == "day" else None
+                start = r[0].date if r[0].precision == "day" else None  # (None too when unreadable)
                 end = r[1].date if r[1].precision == "day" else None
                 range_span = (s + r[0].start, s + r[1].end)
                 end = _last_period_end(sent, r[1].end, r[1].date) if end is not None else end

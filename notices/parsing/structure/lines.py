@@ -2,8 +2,8 @@
 
 A line's marker is read on the match view: 「一、」 L1, 「（一）」 L2, 「1.」「1、」
 L3, 「（1）」 L4, 「①」 L5, 「问题一：」 Q, 「第一类问题：」 C, 「第一部分」 PART,
-「一是」 Y (a list item written as words), and an unnumbered 「问题：」 P (numbered
-in order of appearance).  Whether a marker really opens a heading is decided
+「一是」 Y (a list item written as words), a heading in brackets alone on its
+line 「【…方面】」 B and an unnumbered 「问题：」 P (both numbered in order of appearance).  Whether a marker really opens a heading is decided
 later by the outline, from the sequence it continues.
 """
 from __future__ import annotations
@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 from .dates import is_date_only
 from .normalize import CLOSING_START_RE, MEASURE_START_RE, SIGNATURE_RE, Document, marker_of
-from .numerals import to_int
+from .numerals import int_to_cn, to_int
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PROBLEM_LINE_RE = re.compile(r"^(?:[【\[])?(?:存在的?|反馈的?|巡[察视]反馈的?)?问题(?:描述|表现)?\s*(?::|】|\])")
+# 「【全面从严治党方面】」 alone on its line: a heading in brackets (not a label such as 【整改情况】)
+BRACKET_HEADING_RE = re.compile(r"^[【\[]([^】\]]{4,40})[】\]]$")
+_LABEL_WORDS_RE = re.compile(r"^(?:整改|落实|完成|问题|进展|推进|阶段性|下一步|责任|措施|成效)[\u4e00-\u9fff]{0,6}$")
 _WORD_ITEM_RE = re.compile(r"^(?:([一二三四五六七八九十]{1,3})是|其([一二三四五六七八九十]{1,3})[,，:：])")
 
 
@@ -42,7 +45,7 @@ class Line:
 
 def make_lines(doc: Document) -> list[Line]:
     out = []
-    problems = 0
+    problems = brackets = 0
     for i, (d, m) in enumerate(zip(doc.display, doc.match)):
         ln = Line(i, d, m, table=i in doc.table_rows)
         mk = marker_of(m)
@@ -54,6 +57,9 @@ def make_lines(doc: Document) -> list[Line]:
             if num:
                 ln.kind, ln.num, ln.num_text = kind, num, num_text
                 ln.off = end + (len(m[end:]) - len(m[end:].lstrip()))
+        elif BRACKET_HEADING_RE.match(m) and not _LABEL_WORDS_RE.match(BRACKET_HEADING_RE.match(m).group(1)):
+            brackets += 1
+            ln.kind, ln.num, ln.num_text, ln.off = "B", brackets, int_to_cn(brackets), 1
         elif _PROBLEM_LINE_RE.match(m):
             problems += 1
             ln.kind, ln.num, ln.num_text = "P", problems, str(problems)

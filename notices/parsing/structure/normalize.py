@@ -93,9 +93,13 @@ def ends_terminal(match_line: str) -> bool:
     return bool(s) and s[-1] in _TERMINAL
 
 
+_BRACKET_LINE_RE = re.compile(r"^[【\[][^】\]]{2,40}[】\]]$")
+
+
 def _starts_block(match_line: str) -> bool:
     return bool(
         match_line.startswith(TABLE_ROW)
+        or _BRACKET_LINE_RE.match(match_line)
         or marker_of(match_line)
         or MEASURE_START_RE.match(match_line)
         or LABEL_START_RE.match(match_line)
@@ -329,7 +333,7 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
     """Was ``nxt`` cut off ``prev`` by the conversion?  (both match view)"""
     if not prev.strip() or not nxt:
         return False
-    if nxt.startswith(TABLE_ROW) or prev.startswith(TABLE_ROW):
+    if nxt.startswith(TABLE_ROW) or prev.startswith(TABLE_ROW) or _BRACKET_LINE_RE.match(prev.strip()):
         return False
     mk = marker_of(prev)
     if mk and not prev[mk[2]:].strip() and not marker_of(nxt):
@@ -401,7 +405,7 @@ _INLINE_NUM_RES = (
 _INLINE_LABEL_RE = re.compile(
     r"(?:整改|落实|完成)(?:落实|完成|推进)?(?:情况|措施|结果|成效|进展|进度|状态)(?:及成效)?\s*(?::|】|\])"
 )
-_INLINE_CUE_RE = re.compile(r"[。;:]\s*(?:\d{1,2}\s*[.、]|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\))")
+_INLINE_CUE_RE = re.compile(r"[。;:]\s*(?:\d{1,2}\s*[.、]|\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\)|[一二三四五六七八九十]{1,3}是)")
 
 
 def _split_inline_issues(disp: list[str], match: list[str]) -> Document:
@@ -434,7 +438,14 @@ def _ends_with_status(part: str) -> bool:
     """「1.学习不深入问题，已整改完成；」: an inline item whose last clause is its status."""
     from .details import status_suffix  # details does not import this module
 
-    return status_suffix(part.rstrip("。;；.  ")) is not None
+    part = part.rstrip("。;；.  ")
+    bracket = re.search(r"\(([^()]{2,14})\)$", part)
+    if bracket:
+        from .details import classify_status
+
+        if classify_status(bracket.group(1)):
+            return True
+    return status_suffix(part) is not None
 
 
 def _inline_cuts(m: str) -> list[int] | None:
@@ -442,7 +453,36 @@ def _inline_cuts(m: str) -> list[int] | None:
         cuts = _inline_cuts_by(m, rx)
         if cuts:
             return cuts
-    return None
+    return _inline_word_items(m) if "是" in m else None
+
+
+_WORD_ITEM_RE = re.compile(r"(?:(?<=[。;:])|^)\s*([一二三四五六七八九十]{1,3})是")
+_PROBLEM_LABEL_HEAD_RE = re.compile(r"^(?:[\u4e00-\u9fff]{0,8}问题|存在的?(?:主要)?问题|主要问题)\s*:\s*$")
+
+
+def _inline_word_items(m: str) -> list[int] | None:
+    """「巡察反馈问题：一是A不到位（已完成整改）；二是B不规范（正在整改）。」 → one line per problem.
+
+    Only when every item carries its own status, or the line is labelled as the
+    problems and every item names a shortcoming: 「整改措施：一是…二是…」 stays whole."""
+    from .wording import strong_shortcoming  # wording reads details, which reads this module lazily
+
+    found = list(_WORD_ITEM_RE.finditer(m))
+    if len(found) < 2:
+        return None
+    nums = [to_int(x.group(1)) or 0 for x in found]
+    if nums[0] != 1 or any(b != a + 1 for a, b in zip(nums, nums[1:])):
+        return None
+    starts = [x.end() - len(x.group(0).lstrip()) for x in found]
+    head = m[:starts[0]]
+    if head.strip() and not _PROBLEM_LABEL_HEAD_RE.match(head.strip()):
+        return None
+    parts = [m[a:b] for a, b in zip(starts, starts[1:] + [len(m)])]
+    with_status = all(_ends_with_status(x) for x in parts)
+    findings = head.strip() and all(strong_shortcoming(x.split("。")[0]) for x in parts)
+    if not (with_status or findings):
+        return None
+    return starts if starts[0] > 0 else starts[1:]
 
 
 def _inline_cuts_by(m: str, rx: re.Pattern) -> list[int] | None:

@@ -37,7 +37,7 @@ from tracking.models import (
     Measure,
     StatusChange,
 )
-from tracking.naming import normalize_institution_name
+from tracking.naming import normalize_institution_name, pinyin_sort_key
 
 PARSER_VERSION = "demo-data"  # marks generated notices; a real re-parse replaces it
 CHUNK = 200  # institutions per transaction: ~6,000 issues, ~25,000 rows
@@ -92,7 +92,8 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     """Insert ``plans`` and everything under them; returns row counts by table."""
     institutions = Institution.objects.bulk_create(
         [Institution(name=p.name, normalized_name=normalize_institution_name(p.name), region=p.region,
-                     parent_body=p.parent_body) for p in plans],
+                     name_pinyin=pinyin_sort_key(normalize_institution_name(p.name)), parent_body=p.parent_body)
+         for p in plans],
         batch_size=batch_size,
     )
     pairs = [(plan, i, insp) for plan, i in zip(plans, institutions) for insp in plan.inspections]
@@ -123,7 +124,8 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
             verified_at, note = _verification(ip.verification, latest.published_on)
             issue_rows.append((
                 insp.pk, cats[ip.category], ip.number, ip.title, issue_match_key(ip.title), "".join(ip.measures[-1]),
-                order, ip.status, demo_data.STATUS_SENTENCES[ip.status][0], latest.pk, ip.due_on, ip.verification,
+                order, ip.status, demo_data.STATUS_SENTENCES[ip.status][0], latest.pk, ip.due_on, ip.due_on,
+                ip.verification,
                 reviewer.pk if verified_at else None, verified_at, note, _at(latest.published_on),
             ))
             issues.append((ip, order, notices_of, verified_at, note))
@@ -221,7 +223,8 @@ NOTICES = _Table(Notice, (
 CATEGORIES = _Table(IssueCategory, ("inspection_id", "number", "title", "order"), ids=True)
 ISSUES = _Table(FeedbackIssue, (
     "inspection_id", "category_id", "number", "title", "match_key", "text", "order", "status", "status_evidence",
-    "last_notice_id", "due_on", "verification", "verified_by_id", "verified_at", "verification_note", "updated_at",
+    "last_notice_id", "due_on", "notice_due_on", "verification", "verified_by_id", "verified_at", "verification_note",
+    "updated_at",
 ), ids=True)
 STATEMENTS = _Table(IssueStatement, ("notice_id", "issue_id", "number", "title", "text", "status", "status_evidence",
                                      "order"))
