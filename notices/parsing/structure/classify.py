@@ -93,7 +93,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     members = _members(region, out)
     levels = _levels(members)
     if not levels:
-        out.doubts.append("问题清单下没有编号的问题")
+        out.doubts.append("问题清单标题下没有找到编号的问题（可能只是节选或分页）")
         _collect_text(region, set(), out, lines)
         return out
     cat_levels, problem_level, reason, doubt = _choose(levels, lines)
@@ -133,6 +133,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     out.categories = seen
     out.empty_categories = [n for lv in cat_levels[:1] for n in lv.nodes if n not in seen]
     _check_sequence(issues, out)
+    _check_skipped(root, issues, problem_level, out)
     _collect_text(region, issue_ids, out, lines)
     return out
 
@@ -333,6 +334,8 @@ def _splits(upper: Level, lower: Level) -> bool:
 
 def _why_category(node: Node) -> str:
     words = category_words(title_of(node))
+    if len(words) > 12:
+        words = words[:5] + "…" + words[-5:]
     return f"问题类别（「{words}」）" if words else "问题类别：下一级是编号的问题"
 
 
@@ -393,12 +396,28 @@ def _under_containers(node: Node, cats: set[int]) -> bool:
 
 # ------------------------------------------------------------------ checks and leftovers
 def _check_sequence(issues: list[Node], out: Classified) -> None:
-    for node in issues:
+    for prev, node in zip([None] + issues, issues):
         if node.how == "gap":
-            prev = node.parent.children[node.parent.children.index(node) - 1] if node.parent else None
             out.gaps.append(f"{prev.num if prev else '?'}→{node.num}")
         elif node.how == "repeat":
             out.gaps.append(f"{node.num}重复")
+
+
+def _check_skipped(root: Node, issues: list[Node], level: Level, out: Classified) -> None:
+    """A marker of the problems' own style that fit no sequence (「7.」 after 「2.」) inside a
+    problem: an issue may have been lost there, or the numbering is wrong."""
+    inside = {id(n) for issue in issues for n in issue.walk()}
+    lo = min((n.start for n in issues), default=0)
+    hi = max((n.end for n in issues), default=0)
+    for ln, holder in root.skipped:
+        if ln.kind == level.style and lo <= ln.idx < hi and len(ln.rest) <= 120:
+            before = holder
+            while id(before) in inside and before not in issues:
+                before = before.parent
+            out.gaps.append(f"{before.num if before is not None else '?'}→{ln.num}")
+
+
+_INTRO_MAX = 150  # a paragraph introducing a list; longer text in a list heading's body is doubted
 
 
 def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, lines: list[Line]) -> None:
@@ -410,9 +429,11 @@ def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, line
             if any(id(a) in issue_ids for a in _ancestors(node)):
                 continue
             end = node.children[0].start if node.children else node.end
+            empty = node.role == "category" and not node.children  # its text may be an unnumbered problem
             for ln in lines[node.start + 1:end]:
-                if _INTRO_RE.search(ln.match) or len(ln.match) < 6 or status_of_section_title(ln.match.strip()) \
-                        or classify_status(ln.match):
+                if (len(ln.match) <= _INTRO_MAX and not ln.kind and not empty) or _INTRO_RE.search(ln.match) \
+                        or len(ln.match) < 6 \
+                        or status_of_section_title(ln.match.strip()) or classify_status(ln.match):
                     out.intros.append(ln)
                 else:
                     out.unplaced.append(ln)
