@@ -29,6 +29,7 @@ from .result import (
     DeclaredCounts,
     ImmediateItem,
     IssueSection,
+    OutlineEntry,
     ParsedCategory,
     ParsedIssue,
     ParsedNotice,
@@ -326,6 +327,7 @@ def parsed_from_dict(data: dict) -> ParsedNotice:
     values["categories"] = [ParsedCategory(**c) for c in values.get("categories") or []]
     values["immediate_items"] = [ImmediateItem(**i) for i in values.get("immediate_items") or []]
     values["warnings"] = [ParseWarning(**w) for w in values.get("warnings") or []]
+    values["outline"] = [_known(OutlineEntry, o) for o in values.get("outline") or []]
     values["issues"] = [_issue_from_dict(i) for i in values.get("issues") or []]
     values.setdefault("parser_version", "")
     return ParsedNotice(**values)
@@ -335,7 +337,13 @@ def _issue_from_dict(data: dict) -> ParsedIssue:
     data = dict(data)
     data["sections"] = [IssueSection(**s) for s in data.get("sections") or []]
     data["actions"] = [DatedAction(**{**a, "date": _date(a.get("date"))}) for a in data.get("actions") or []]
-    return ParsedIssue(**data)
+    return _known(ParsedIssue, data)
+
+
+def _known(cls, data: dict):
+    """``cls`` from the keys it has: a result stored by an older or newer parser still reads back."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def _date(value):

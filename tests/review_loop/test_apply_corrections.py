@@ -19,7 +19,7 @@ from notices.parsing.corrections import (
     parsed_from_dict,
     review_fingerprint,
 )
-from notices.parsing.result import IssueSection, ParsedCategory, ParsedIssue, ParsedNotice
+from notices.parsing.result import IssueSection, OutlineEntry, ParsedCategory, ParsedIssue, ParsedNotice
 
 
 def _issue(number, title, status="not_stated", category="一", text=None, evidence="", measures=()):
@@ -115,8 +115,12 @@ def test_the_stored_json_reads_back_into_the_same_dataclasses():
     parsed = _notice(_issue(1, "理论学习不深入", status="completed", evidence="已完成。"),
                      published_date=dt.date(2025, 4, 3))
     parsed = ParsedNotice(**{**parsed.__dict__, "issues": [ParsedIssue(
-        **{**parsed.issues[0].__dict__, "sections": [IssueSection("整改措施", "一是…")]})]})
+        **{**parsed.issues[0].__dict__, "sections": [IssueSection("整改措施", "一是…")], "reason": "编号标题"})],
+        "outline": [OutlineEntry(line=3, depth=2, text="1.理论学习不深入", role="problem", reason="编号标题")]})
     assert parsed_from_dict(parsed.to_dict()) == parsed
+    stored = parsed.to_dict()
+    stored["issues"][0]["added_by_a_later_parser"] = 1  # a result stored by another parser version still reads
+    assert parsed_from_dict(stored).issues[0].title == "理论学习不深入"
 
 
 def test_the_content_key_ignores_spacing_and_punctuation_but_not_another_notice_of_the_same_inspection():
