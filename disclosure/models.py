@@ -52,6 +52,7 @@ class DisclosureChange(models.Model):
     """One staff decision about a notice's publicity: a window set, an unpublish, a republish."""
 
     class Kind(models.TextChoices):
+        PUBLISHED = "published", "发布公开"
         WINDOW_SET = "window_set", "设定公开期限"
         UNPUBLISHED = "unpublished", "撤下公开"
         REPUBLISHED = "republished", "恢复公开"

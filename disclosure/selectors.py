@@ -1,8 +1,8 @@
 """Reads for the public pages: which notices the public may see, and what each one says.
 
-A notice is public from the first day of its window on, for as long as it is
-parsed, not withdrawn and not unpublished; before its window it does not
-exist for the public.  Everything shown comes from the parsed rows, never from
+A notice is public once staff accepted and published it, from the first day
+of its window on, for as long as it is not withdrawn and not unpublished;
+before its window it does not exist for the public.  Everything shown comes from the parsed rows, never from
 ``raw_text``, ``parse_result`` or ``warnings``.
 """
 import datetime as dt
@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.http import Http404
 
-from notices.models import Notice, ParseState
+from notices.models import Notice
 from tracking.models import ImmediateItem, IssueStatement, RectificationStatus
 
 from .models import PublicComment
 
 
 def readable_notices(today: dt.date):
-    """Notices the public may read on ``today``: their window has begun (open or ended)."""
+    """Published notices the public may read on ``today``: their window has begun (open or ended)."""
     return (
-        Notice.objects.active()
-        .filter(state=ParseState.PARSED, unpublished=False, disclosure_start__lte=today,
-                disclosure_end__gte=F("disclosure_start"))
+        Notice.objects.published()
+        .filter(disclosure_start__lte=today, disclosure_end__gte=F("disclosure_start"))
         .select_related("institution")
     )
 

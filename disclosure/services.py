@@ -18,7 +18,7 @@ from tracking.roles import is_reviewer
 from . import ratelimit
 from .models import COMMENT_MAX_LENGTH, DisclosureChange, PublicComment
 from .selectors import readable_notices
-from .window import WindowState, add_working_days, local_today, notice_window_state
+from .window import WindowState, add_working_days, disclosure_window, local_today, notice_window_state
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,34 @@ def notice_set_disclosure_window(*, notice: Notice, start: dt.date, user, end: d
     return locked
 
 
+@transaction.atomic
+def notice_publish(*, notice: Notice, user, reason: str = "") -> Notice:
+    """Staff publish an accepted notice for its 公开期限 (from the notice, or set by staff beforehand)."""
+    from review.history import record
+
+    _require_reviewer(user)
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not locked.is_accepted:
+        raise DisclosureRefused("只有审核通过的通报才能发布公开，请先在审核页审核通过。", "not_accepted")
+    if locked.published_at is not None:
+        raise DisclosureRefused("这份通报已经发布过；撤下后可恢复公开。", "already_published")
+    window = disclosure_window(locked)
+    if window is None:
+        raise DisclosureRefused("通报未载明公开期限，请先设定公开期限再发布。", "no_window")
+    now = timezone.now()
+    Notice.objects.filter(pk=locked.pk).update(published_at=now, published_by=user, unpublished=False)
+    DisclosureChange.objects.create(notice=locked, kind=DisclosureChange.Kind.PUBLISHED, new_start=window[0],
+                                    new_end=window[1], reason=reason.strip(), changed_by=user)
+    record(locked, field="published_at", old="", new=f"{window[0]} 至 {window[1]}", actor=user,
+           reason=reason.strip() or "发布公开")
+    locked.refresh_from_db()
+    return locked
+
+
 def _set_unpublished(*, notice: Notice, user, unpublished: bool, reason: str) -> Notice:
     _require_reviewer(user)
+    if not unpublished and not (notice.is_accepted and notice.published_at):
+        raise DisclosureRefused("这份通报尚未发布，请先审核通过并发布。", "not_published")
     touched = Notice.objects.filter(pk=notice.pk, unpublished=not unpublished).update(unpublished=unpublished)
     if touched != 1:
         raise DisclosureRefused("这份通报已经撤下公开。" if unpublished else "这份通报并未撤下。", "no_change")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("manage/", manage.manage_list, name="manage_list"),
     path("manage/<int:pk>/", manage.manage_notice, name="manage_notice"),
     path("manage/<int:pk>/window", manage.set_window, name="set_window"),
+    path("manage/<int:pk>/publish", manage.publish, name="publish"),
     path("manage/<int:pk>/unpublish", manage.unpublish, name="unpublish"),
     path("manage/<int:pk>/republish", manage.republish, name="republish"),
     re_path(r"^manage/(?P<pk>\d+)/comments\.(?P<fmt>csv|xlsx)$", manage.export_comments, name="export"),

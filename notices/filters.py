@@ -5,12 +5,13 @@ from django.db.models import Q
 
 from tracking.models import Institution
 
-from .models import Notice, ParseState
+from .models import Notice, ParseState, ReviewState
 
 
 class NoticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_q")
     state = django_filters.ChoiceFilter(label="解析状态", choices=ParseState.choices)
+    review_state = django_filters.ChoiceFilter(label="审核状态", choices=[c for c in ReviewState.choices if c[0]])
     institution = django_filters.ModelChoiceFilter(label="单位", queryset=Institution.objects.none())
     parser_version = django_filters.CharFilter(label="解析器版本")
     uploaded_after = django_filters.DateFilter(label="上传起", field_name="uploaded_at", lookup_expr="date__gte",
@@ -24,7 +25,7 @@ class NoticeFilter(django_filters.FilterSet):
 
     class Meta:
         model = Notice
-        fields = ["q", "state", "institution", "parser_version", "uploaded_after", "uploaded_before", "withdrawn"]
+        fields = ["q", "state", "review_state", "institution", "parser_version", "uploaded_after", "uploaded_before", "withdrawn"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

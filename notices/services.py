@@ -4,6 +4,11 @@ Every upload is stored and committed before anything else happens; the
 parse job is enqueued only after the commit (``transaction.on_commit``), so
 a worker never looks for a row that is not there, and an enqueue that fails
 leaves a queued notice that ``sweep_stale_notices`` picks up later.
+
+A parse proposes: it stores what it read and a review state
+(``review.decide``); the ledger gets rows only when staff accept.  The parse
+writes the Notice row last, in one conditional update, so a withdrawal made
+meanwhile is recorded at once and the parse, finding it, writes nothing.
 """
 from __future__ import annotations
 
@@ -15,11 +20,10 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from tracking.ingest import issues_refresh, notice_ingest
 from tracking.models import IssueStatement
 
 from . import rules
@@ -68,7 +72,7 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
     institution = rules.upload_institution(uploaded_by, institution)
     sha256 = _sha256(content)
 
-    existing = _existing(sha256)
+    existing = _existing(sha256, uploaded_by, institution)
     if existing is not None:
         return existing, False
     notice = Notice(original_name=filename, sha256=sha256, format=fmt, size=size,
@@ -81,7 +85,7 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
     except IntegrityError:
         # The same file arrived twice at once; the other request won.
         notice.file.delete(save=False)
-        return Notice.objects.get(sha256=sha256), False
+        return _live_copies(sha256, institution).get(), False
     logger.info("notice stored", extra={"notice_id": notice.pk, "sha256": sha256, "size": size})
     return notice, True
 
@@ -96,18 +100,20 @@ def notice_enqueue_parse(*, notice_id: int) -> None:
 
 
 def notice_apply_parse(*, notice_id: int) -> str:
-    """Extract, parse and write the whole result in one transaction; returns the outcome.
+    """Extract, parse and record the proposal in one transaction; returns the outcome.
 
     Only a queued or parsing notice is taken (a redelivered job finds it
     parsing); anything else means another job already did the work.
     """
+    from review.decide import decide_after_parse
+
     claimed = Notice.objects.filter(
         pk=notice_id, state__in=[ParseState.QUEUED, ParseState.PARSING], withdrawn_at__isnull=True
     ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1,
              progress_done=0, progress_total=0)
     if not claimed:
         return "skipped"
-    notice = Notice.objects.get(pk=notice_id)
+    notice = Notice.objects.defer("raw_text", "parse_result").get(pk=notice_id)
     started = time.monotonic()
     try:
         with notice.file.open("rb") as fh:
@@ -120,32 +126,29 @@ def notice_apply_parse(*, notice_id: int) -> str:
     except NoticeFileError as exc:
         notice_fail(notice_id=notice_id, message=exc.message, code=exc.code)
         return "failed"
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice_id)
-        if notice.state != ParseState.PARSING or notice.is_withdrawn:
-            return "skipped"  # re-queued or withdrawn meanwhile; the newer request wins
-        _write_header(notice, extracted, parsed)
-        warnings = [*notice.warnings]
-        if parsed.is_rectification_notice:
-            warnings += notice_ingest(notice=notice, parsed=parsed).warnings
-        else:
-            warnings.append({"code": "not_rectification_notice",
-                             "message": "该文件似乎不是巡察整改进展通报，未写入整改台账，请核对"})
-        Notice.objects.filter(pk=notice_id).update(
-            state=ParseState.PARSED, state_changed_at=timezone.now(), parsed_at=timezone.now(),
-            parse_duration_ms=int((time.monotonic() - started) * 1000), error="", error_code="", warnings=warnings,
-        )
+    try:
+        with transaction.atomic():
+            review, fixed = decide_after_parse(notice=notice, parsed=parsed)
+            fields = _header_fields(extracted, parsed, fixed.result)
+            fields["warnings"] += review.pop("warnings", [])
+            # Last and conditional: a re-queue or a withdrawal since the claim wins, and nothing above stays.
+            written = Notice.objects.filter(
+                pk=notice_id, state=ParseState.PARSING, withdrawn_at__isnull=True
+            ).update(**fields, **review, state=ParseState.PARSED, state_changed_at=timezone.now(),
+                     parsed_at=timezone.now(), parse_duration_ms=int((time.monotonic() - started) * 1000),
+                     error="", error_code="")
+            if not written:
+                raise _Superseded
+    except _Superseded:
+        if Notice.objects.filter(pk=notice_id, withdrawn_at__isnull=False).exists():
+            notice_clear_withdrawn(notice_id=notice_id)
+            return "withdrawn"
+        return "skipped"
     return "parsed"
 
 
-def _extract_context(notice_id: int) -> ExtractContext:
-    """Limits from settings, and OCR progress written straight to the row (outside any transaction)."""
-
-    def progress(done: int, total: int) -> None:
-        Notice.objects.filter(pk=notice_id).update(progress_done=done, progress_total=total)
-
-    return ExtractContext(limits=Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES,
-                                        max_pixels=settings.NOTICE_OCR_MAX_PIXELS), progress=progress)
+class _Superseded(Exception):
+    """The notice was re-queued or withdrawn while this parse ran."""
 
 
 def notice_fail(*, notice_id: int, message: str, code: str) -> None:
@@ -178,48 +181,137 @@ def notices_reparse(*, queryset) -> int:
 
 
 def notice_withdraw(*, notice: Notice, withdrawn_by, reason: str = "") -> None:
-    """Soft delete: the file and rows stay, the notice stops counting for its issues."""
+    """Soft delete: the file stays; every row the notice put in the ledger goes, and its file is freed.
+
+    Recorded at once even while a parse runs: one conditional update that a
+    parse never holds up (the parse writes the notice last).  A notice still
+    queued or parsing becomes 「已取消」, and the running parse, finding it
+    withdrawn, writes nothing and takes out what an earlier acceptance wrote.
+    """
+    from review import history
+
     if not rules.can_withdraw(withdrawn_by, notice):
         raise PermissionDenied("无权撤回该通报")
     if rules.is_public(notice):
         raise ValidationError("该通报正在公开期内，不能撤回；请先由工作人员撤下公开")
+    now = timezone.now()
+    running = [ParseState.QUEUED, ParseState.PARSING]
     with transaction.atomic():
         changed = Notice.objects.filter(pk=notice.pk, withdrawn_at__isnull=True).update(
-            withdrawn_at=timezone.now(), withdrawn_by=withdrawn_by, withdraw_reason=reason
+            withdrawn_at=now, withdrawn_by=withdrawn_by, withdraw_reason=reason,
+            state=Case(When(state__in=running, then=Value(ParseState.CANCELLED)), default=F("state")),
+            state_changed_at=Case(When(state__in=running, then=Value(now)), default=F("state_changed_at")),
         )
         if changed:
-            issues_refresh(issue_ids=IssueStatement.objects.filter(notice=notice).values_list("issue_id", flat=True))
+            history.record(notice, field="withdrawn_at", old="", new=f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
+                           actor=withdrawn_by, reason=reason or "撤回")
+            # Other formats of the same notice go with it.
+            Notice.objects.filter(duplicate_of=notice, withdrawn_at__isnull=True).update(
+                withdrawn_at=now, withdrawn_by=withdrawn_by, withdraw_reason="随原通报撤回")
+    if changed:
+        # A parse may still hold rows of this notice: then do not wait for it, it clears them itself.
+        parsing = Notice.objects.filter(pk=notice.pk, state=ParseState.CANCELLED).exists()
+        notice_clear_withdrawn(notice_id=notice.pk, wait_ms=50 if parsing else 5000)
     notice.refresh_from_db()
     logger.info("notice withdrawn", extra={"notice_id": notice.pk, "by": getattr(withdrawn_by, "pk", None)})
 
 
-def _write_header(notice: Notice, extracted, parsed) -> None:
-    notice.raw_text = extracted.text
-    notice.text_encoding = extracted.encoding or ""
-    notice.text_source = extracted.text_source
-    notice.ocr_confidence = extracted.ocr_confidence
-    notice.format = extracted.format
-    notice.parser_version = parsed.parser_version
-    notice.parse_result = parsed.to_dict()
-    notice.title = parsed.title
-    notice.published_on = parsed.published_date
-    if not notice.disclosure_set_by_staff:
-        notice.disclosure_start, notice.disclosure_end = parsed.disclosure_start, parsed.disclosure_end
-        notice.disclosure_text = parsed.disclosure_text[:200]
-    notice.contacts = dataclasses.asdict(parsed.contacts)
-    notice.declared = dataclasses.asdict(parsed.declared)
-    notice.statistics = [dataclasses.asdict(s) for s in parsed.statistics]
-    notice.next_steps = parsed.next_steps
-    notice.confidence = parsed.confidence
-    notice.review_reasons = list(parsed.review_reasons)
-    notice.warnings = [{"code": "extraction", "message": w} for w in extracted.warnings] + [
-        dataclasses.asdict(w) for w in parsed.warnings
-    ]
-    notice.save()
+def notice_clear_withdrawn(*, notice_id: int, wait_ms: int | None = None) -> bool:
+    """Take a withdrawn notice's rows out of the ledger; ``False`` when there were none or they were busy.
+
+    With ``wait_ms`` it gives up rather than wait longer for rows a running
+    parse holds: that parse finds the withdrawal and calls this again, and
+    the sweep (``notices_clear_withdrawn``) catches a parse that died.
+    """
+    from review import ledger
+
+    try:
+        with transaction.atomic():
+            _lock_timeout(wait_ms)
+            notice = Notice.objects.select_for_update().defer("raw_text", "parse_result").filter(
+                pk=notice_id, withdrawn_at__isnull=False).first()
+            if notice is None or (not notice.inspection_id
+                                  and not IssueStatement.objects.filter(notice=notice).exists()):
+                return False
+            Notice.objects.filter(pk=notice_id).update(**ledger.take_out(notice))
+    except OperationalError:
+        if wait_ms is None:
+            raise
+        logger.info("withdrawn notice's rows are busy; the parse or the sweep clears them",
+                    extra={"notice_id": notice_id})
+        return False
+    return True
 
 
-def _existing(sha256: str) -> Notice | None:
-    return Notice.objects.filter(sha256=sha256).first()
+def _lock_timeout(ms: int | None) -> None:
+    if ms is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(ms)}ms'")
+
+
+def notices_clear_withdrawn() -> int:
+    """Withdrawn notices whose rows are still in the ledger (their parse died while withdrawn)."""
+    leftover = Notice.objects.filter(withdrawn_at__isnull=False, statements__isnull=False).values_list(
+        "pk", flat=True).distinct()
+    return sum(notice_clear_withdrawn(notice_id=pk) for pk in list(leftover))
+
+
+def _extract_context(notice_id: int) -> ExtractContext:
+    """Limits from settings, and OCR progress written straight to the row (outside any transaction)."""
+
+    def progress(done: int, total: int) -> None:
+        Notice.objects.filter(pk=notice_id).update(progress_done=done, progress_total=total)
+
+    return ExtractContext(limits=Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES,
+                                        max_pixels=settings.NOTICE_OCR_MAX_PIXELS), progress=progress)
+
+
+def _header_fields(extracted, parsed, corrected) -> dict:
+    """The text and the raw proposal (``parse_result``), and the header as staff corrected it."""
+    return notice_fields_from(corrected) | {
+        "raw_text": extracted.text, "text_encoding": extracted.encoding or "", "format": extracted.format,
+        "text_source": extracted.text_source, "ocr_confidence": extracted.ocr_confidence,
+        "parser_version": parsed.parser_version, "parse_result": parsed.to_dict(),
+        "confidence": parsed.confidence, "review_reasons": list(parsed.review_reasons),
+        "warnings": [{"code": "extraction", "message": w} for w in extracted.warnings]
+        + [dataclasses.asdict(w) for w in parsed.warnings],
+    }
+
+
+def notice_fields_from(corrected) -> dict:
+    """What the notice says about itself (after corrections), as Notice fields for an ``update()``.
+
+    A 公开期限 staff set by hand on the disclosure page is kept, decided in the
+    update itself so a window set while a parse ran is not overwritten.
+    """
+    def unless_staff_set(field, value):
+        return Case(When(disclosure_set_by_staff=True, then=F(field)), default=Value(value),
+                    output_field=Notice._meta.get_field(field))
+
+    return {
+        "title": corrected.title, "published_on": corrected.published_date,
+        "disclosure_start": unless_staff_set("disclosure_start", corrected.disclosure_start),
+        "disclosure_end": unless_staff_set("disclosure_end", corrected.disclosure_end),
+        "disclosure_text": unless_staff_set("disclosure_text", corrected.disclosure_text[:200]),
+        "contacts": dataclasses.asdict(corrected.contacts), "declared": dataclasses.asdict(corrected.declared),
+        "statistics": [dataclasses.asdict(s) for s in corrected.statistics], "next_steps": corrected.next_steps,
+    }
+
+
+def _existing(sha256: str, user, institution) -> Notice | None:
+    """The live notice of these bytes that the uploader may see, if any.
+
+    One the uploader may not see (another hospital's) is never mentioned:
+    the upload becomes a notice of the uploader's own, and review sorts out
+    which hospital the text belongs to.
+    """
+    mine = _live_copies(sha256, institution) if institution is not None else Notice.objects.live().filter(
+        sha256=sha256)
+    return mine.visible_to(user).order_by("pk").first()
+
+
+def _live_copies(sha256: str, institution):
+    return Notice.objects.live().filter(sha256=sha256, institution=institution)
 
 
 def _sha256(content) -> str:

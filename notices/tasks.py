@@ -54,7 +54,8 @@ def parse_notice(self, notice_id: int) -> str:
 
 @shared_task(acks_late=True)
 def sweep_stale_notices() -> int:
-    """Re-enqueue notices whose job was lost; fail those that never finish."""
+    """Re-enqueue notices whose job was lost; fail those that never finish; clear withdrawn leftovers."""
+    services.notices_clear_withdrawn()
     now = timezone.now()
     stale = Notice.objects.active().filter(state=ParseState.QUEUED, state_changed_at__lt=now - STALE_QUEUED) | (
         Notice.objects.active().filter(state=ParseState.PARSING, state_changed_at__lt=now - STALE_PARSING)

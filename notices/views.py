@@ -15,6 +15,7 @@ from .filters import NoticeFilter
 from .forms import NoticeUploadForm
 from .models import Notice
 from .selectors import notice_summary
+from review.history import notice_history
 
 
 def _visible(user):
@@ -47,16 +48,19 @@ def _upload(request):
     institution = form.cleaned_data.get("institution")
     last = None
     for uploaded in form.cleaned_data["files"]:
+        # Only ever a notice this user may see: the same bytes held by another hospital are not mentioned.
         notice, created = services.notice_create(uploaded_file=uploaded, uploaded_by=request.user,
                                                  institution=institution)
-        visible = _visible(request.user).filter(pk=notice.pk).exists()
-        if created:
+        notice.refresh_from_db()
+        if notice.duplicate_of_id and not notice.duplicate_of.is_withdrawn:
+            messages.info(request, f"「{uploaded.name}」与已上传的通报「{notice.duplicate_of}」是同一份通报，"
+                                   "已作为它的另一格式保存，不重复计入")
+            notice = notice.duplicate_of
+        elif created:
             messages.success(request, f"「{uploaded.name}」已上传，正在排队解析")
-        elif visible:
-            messages.info(request, f"「{uploaded.name}」此前已上传过，未重复保存，已为您打开原有通报")
         else:
-            messages.warning(request, f"「{uploaded.name}」已由其他单位上传，未重复保存；如有疑问请联系巡察办")
-        last = notice if visible else None
+            messages.info(request, f"「{uploaded.name}」此前已上传过，未重复保存，已为您打开原有通报")
+        last = notice
     if len(form.cleaned_data["files"]) == 1 and last is not None:
         return redirect("notices:detail", pk=last.pk)
     return redirect("notices:list")
@@ -70,12 +74,16 @@ def notice_detail(request, pk):
     return render(request, "notices/detail.html", {
         "notice": notice,
         "summary": notice_summary(notice),
-        "institution_url": _institution_url(notice.institution_id),
+        "institution_url": _institution_url(notice.institution_id) if notice.is_accepted else None,
         "statements": notice.statements.select_related("issue").order_by("order"),
         "issue_url_base": _issue_url_base(),
         "can_reparse": rules.can_reparse(request.user, notice),
         "can_withdraw": rules.can_withdraw(request.user, notice) and not public,
+        "can_review": is_reviewer(request.user),
         "is_public": public,
+        "copies": _visible(request.user).filter(duplicate_of=notice).active(),
+        "history": notice_history(notice),
+        "corrections": notice.corrections.select_related("created_by", "revoked_by").order_by("created_at", "id"),
     })
 
 
@@ -92,10 +100,17 @@ def status_payload(notice) -> dict:
         "id": notice.pk,
         "state": notice.state,
         "state_label": notice.get_state_display(),
+        # What a badge shows: the parse while it runs, then the review (「已解析」 alone is not a verdict).
+        "status": notice.status_key,
+        "status_label": notice.status_label,
+        "review_state": notice.review_state,
+        "review_state_label": notice.get_review_state_display(),
         "error": notice.error,
         "progress": {"done": notice.progress_done, "total": notice.progress_total},
         "withdrawn": notice.is_withdrawn,
         "detail_url": reverse("notices:detail", args=[notice.pk]),
+        "duplicate_of_url": reverse("notices:detail", args=[notice.duplicate_of_id]) if notice.duplicate_of_id
+        else None,
         "summary": notice_summary(notice),
     }
 

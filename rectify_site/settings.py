@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "auditlog",
     "tracking",
     "notices",
+    "review",
     "disclosure",
 ]
 
@@ -147,6 +148,9 @@ NOTICE_MAX_UPLOAD_BYTES = env_int("NOTICE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # OCR of scans and photos: pages recognised per file, and pixels per page image.
 NOTICE_OCR_MAX_PAGES = env_int("NOTICE_OCR_MAX_PAGES", 30)
 NOTICE_OCR_MAX_PIXELS = env_int("NOTICE_OCR_MAX_PIXELS", 40_000_000)
+# 「高置信度自动通过」: a high-confidence parse whose institution matches the uploader's counts without a
+# reviewer. Off by default: every parse waits for staff.
+NOTICE_AUTO_ACCEPT_HIGH_CONFIDENCE = env_bool("NOTICE_AUTO_ACCEPT_HIGH_CONFIDENCE", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

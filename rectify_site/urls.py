@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("notices/", include("notices.urls")),
+    path("review/", include("review.urls")),
     path("progress/", include("tracking.urls")),
     path("public/", include("disclosure.urls")),
     path("api/", include("notices.api.urls")),

@@ -9,7 +9,7 @@ import itertools
 
 from django.core.files.base import ContentFile
 
-from notices.models import Notice, ParseState
+from notices.models import Notice, ParseState, ReviewState
 from tracking.models import (
     FeedbackIssue,
     Inspection,
@@ -47,7 +47,9 @@ def notice(*, institution_=None, inspection_=None, title="关于巡察整改进�
     item = Notice(
         institution=institution_ or (inspection_.institution if inspection_ else None), inspection=inspection_,
         original_name="通报.txt", sha256=sha, format="txt", size=len(content), state=ParseState.PARSED,
-        title=title, published_on=published_on, warnings=warnings or [], **fields,
+        title=title, published_on=published_on, warnings=warnings or [],
+        # Rows in the ledger mean staff accepted it: that is the only way a notice gets them.
+        **{"review_state": ReviewState.ACCEPTED, **fields},
     )
     item.file.save("notice.txt", ContentFile(content), save=False)
     item.save()

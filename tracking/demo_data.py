@@ -326,7 +326,7 @@ def parse_result(institution: InstitutionPlan, inspection: InspectionPlan, index
             "text": f"{issue.title}。{body}", "status": status,
             "status_evidence": STATUS_SENTENCES[status][0] if status != NOT_STATED else "", "order": order,
             "measures": list(issue.measures[index]), "sections": [{"label": "整改落实情况", "text": body}],
-            "actions": actions,
+            "actions": actions, "reason": "「1.」一级：标题带整改情况/状态",
         })
     return {
         "parser_version": "demo-data", "title": f"关于{inspection.round}巡察整改进展情况的通报",
@@ -345,4 +345,6 @@ def parse_result(institution: InstitutionPlan, inspection: InspectionPlan, index
         "immediate_items": [{"text": t, "status": COMPLETED, "status_evidence": "已全部整改完成"}
                             for t in notice.immediate_items],
         "next_steps": "", "is_rectification_notice": True, "warnings": [], "confidence": "high", "review_reasons": [],
+        "outline": [{"line": k + 1, "depth": 3, "text": f"{i['number']}.{i['title']}"[:80], "role": "problem",
+                     "reason": i["reason"]} for k, i in enumerate(issues)],
     }

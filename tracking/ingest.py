@@ -1,11 +1,18 @@
-"""A parsed notice → tracking rows, inside the caller's transaction.
+"""An accepted notice → tracking rows, inside the caller's transaction; and the way back out.
 
+Only accepted notices reach here (``review.services``): what is not accepted
+is not in the ledger, so no read needs an "accepted only" filter.
 ``notice_ingest`` is re-runnable: it first deletes every row that carries
 this notice as its source, then writes them again, so a re-parse replaces
-rather than duplicates.  Issue-level fields (claimed status, due date, the
-text) are never written directly from one parse; they are recomputed from
-all statements of active notices (``issues_refresh``), so the order in which
-notices are parsed does not matter and a withdrawn notice stops counting.
+rather than duplicates.  ``notice_remove`` takes them out again when a
+notice is rejected or withdrawn, with the inspection only it created.
+Issue-level fields (claimed status, due date, the text) are never written
+directly from one parse; they are recomputed from all statements of active
+notices (``issues_refresh``), so the order in which notices are accepted does
+not matter and a withdrawn notice stops counting.
+
+Neither function writes the Notice row itself: the caller does, last, so a
+parse holds no lock on it while it works and a withdrawal never waits.
 """
 from __future__ import annotations
 
@@ -15,7 +22,6 @@ from collections import defaultdict
 import difflib
 import logging
 import re
-import unicodedata
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -35,6 +41,8 @@ from .models import (
     Verification,
 )
 from notices.models import Notice
+from notices.parsing.corrections import title_key
+from notices.parsing.structure.normalize import fold_traditional
 
 from .naming import is_short_form_of, normalize_institution_name
 
@@ -52,16 +60,54 @@ class IngestOutcome:
     inspection: Inspection | None
     issue_count: int
     warnings: list[dict]
+    issue_ids: list[int] = dataclasses.field(default_factory=list)  # one per parsed issue, in order
+    created_institution: Institution | None = None
+    aliases_added: list[str] = dataclasses.field(default_factory=list)
 
 
-def notice_ingest(*, notice, parsed) -> IngestOutcome:
-    """Write ``parsed`` as ``notice``'s tracking rows; the caller holds the transaction."""
+@dataclasses.dataclass
+class InstitutionProposal:
+    """Where a parsed notice would be filed, found without writing anything."""
+
+    institution: Institution | None  # the uploader's (or staff's) choice, else the one the text names
+    printed_name: str  # the name as the notice prints it ("" when it prints none)
+    mismatch: bool  # the text names another institution than the chosen one
+
+
+def institution_proposal(*, chosen: Institution | None, parsed) -> InstitutionProposal:
+    names = _names_in(parsed)
+    printed = names[0] if names else ""
+    if chosen is not None:
+        return InstitutionProposal(chosen, printed, bool(names) and not _names_match(chosen, printed))
+    return InstitutionProposal(_find_institution(names) if names else None, printed, False)
+
+
+def notice_ingest(*, notice, parsed, confirmed_institution: bool = False, corrected=None) -> IngestOutcome:
+    """Write ``parsed`` as ``notice``'s tracking rows; the caller holds the transaction and saves the notice.
+
+    ``confirmed_institution``: staff decided that the notice belongs to its
+    institution although the text names another one, so that name becomes an
+    alias.  ``corrected``: ``{index of a parsed issue: (user, reason)}`` for
+    issues whose status staff corrected, so the status history says who.
+    """
     previous_issue_ids = set(IssueStatement.objects.filter(notice=notice).values_list("issue_id", flat=True))
     previous_inspection_id = notice.inspection_id
     _delete_rows_of(notice)
 
     warnings: list[dict] = []
-    institution = _link_institution(notice, parsed, warnings)
+    proposal = institution_proposal(chosen=notice.institution, parsed=parsed)
+    institution, created = proposal.institution, None
+    if institution is None and proposal.printed_name:
+        institution, made = Institution.objects.get_or_create(
+            normalized_name=normalize_institution_name(proposal.printed_name),
+            defaults={"name": proposal.printed_name},
+        )
+        if made:
+            created = institution
+            warnings.append(_warning("institution_created", f"系统中原无单位「{institution.name}」，已按通报新建，请核对"))
+    aliases = []
+    if institution is not None and (not proposal.mismatch or confirmed_institution):
+        aliases = _remember_aliases(institution, _names_in(parsed))
     inspection = _inspection_for(institution, parsed) if institution else None
     touched: list[int] = []
     if inspection is not None:
@@ -72,29 +118,46 @@ def notice_ingest(*, notice, parsed) -> IngestOutcome:
         touched = _write_issues(notice, inspection, categories, parsed.issues)
         _write_immediate_items(notice, inspection, parsed.immediate_items)
     elif parsed.issues:
-        warnings.append(_warning("no_inspection", "未能确定被巡察单位，问题未写入整改台账，请工作人员指定单位后重新解析"))
+        warnings.append(_warning("no_inspection", "未能确定被巡察单位，问题未写入整改台账，请在审核页指定单位"))
 
-    if notice.institution_id is None and institution is not None:
-        notice.institution = institution
-    notice.inspection = inspection
-    notice.save(update_fields=["institution", "inspection"])
-
-    issues_refresh(issue_ids=previous_issue_ids | set(touched))
-    _drop_orphans(previous_issue_ids - set(touched), previous_inspection_id)
-    return IngestOutcome(institution, inspection, len(touched), warnings)
+    notes = {touched[index]: note for index, note in (corrected or {}).items() if index < len(touched)}
+    issues_refresh(issue_ids=previous_issue_ids | set(touched), notice_id=notice.pk, corrected=notes)
+    _drop_orphans(previous_issue_ids - set(touched), previous_inspection_id, keep_inspection=inspection,
+                  exclude_notice=notice.pk)
+    return IngestOutcome(institution, inspection, len(touched), warnings, touched, created, aliases)
 
 
-def issue_match_key(title: str) -> str:
-    """The comparable core of an issue title: no numbering, punctuation or 「…的问题」 tail."""
-    key = unicodedata.normalize("NFKC", title or "")
-    key = "".join(ch for ch in key if unicodedata.category(ch)[0] not in "PSZC")
-    key = re.sub(r"^[\d一二三四五六七八九十]+", "", key)
-    key = re.sub(r"(问题的整改|的问题|问题|方面)$", "", key)
-    return key[:64]
+def notice_remove(*, notice) -> list[int]:
+    """Take out every row ``notice`` wrote; an inspection (and institution) only it created goes too.
+
+    Issues other accepted notices still name are recomputed from those
+    notices; an issue only this notice named goes, unless staff already
+    verified it (a verification is a record, never silently deleted).
+    Returns the ids of the issues it had named.
+    """
+    issue_ids = set(IssueStatement.objects.filter(notice=notice).values_list("issue_id", flat=True))
+    _delete_rows_of(notice)
+    issues_refresh(issue_ids=issue_ids)
+    _drop_orphans(issue_ids, notice.inspection_id, exclude_notice=notice.pk)
+    _forget_aliases(notice)
+    created = notice.created_institution_id
+    unused = Institution.objects.filter(pk=created, members__isnull=True, inspections__isnull=True)
+    if created and unused.exists() and not Notice.objects.live().filter(institution_id=created).exclude(
+            pk=notice.pk).exists():
+        Notice.objects.filter(institution_id=created).update(institution=None)
+        unused.delete()
+    return sorted(issue_ids)
 
 
-def issues_refresh(*, issue_ids) -> None:
+# One definition of an issue title's comparable core, shared with the corrections' stable keys.
+issue_match_key = title_key
+
+
+def issues_refresh(*, issue_ids, notice_id=None, corrected=None) -> None:
     """Recompute each issue from its statements: title from the first notice, status from the latest.
+
+    ``corrected`` (``{issue id: (user, reason)}``, about ``notice_id``'s
+    statements) credits a status change to the reviewer who corrected it.
 
     Notices are read once each, and only the few fields that rank and name
     them: a statement joined to its notice would carry the notice's whole text
@@ -128,9 +191,12 @@ def issues_refresh(*, issue_ids) -> None:
         if all(getattr(issue, field) == value for field, value in values.items()):
             continue
         if issue.status != latest.status:
+            by, why = (corrected or {}).get(issue.pk, (None, None)) if latest.notice_id == notice_id else (None, None)
             history.append(StatusChange(
                 issue=issue, kind=StatusChange.Kind.CLAIMED, old_value=issue.status, new_value=latest.status,
-                notice_id=latest.notice_id, reason=f"通报「{_notice_label(notices[latest.notice_id])}」所述",
+                notice_id=latest.notice_id, changed_by=by,
+                reason=f"工作人员更正通报「{_notice_label(notices[latest.notice_id])}」的解析：{why}" if by
+                else f"通报「{_notice_label(notices[latest.notice_id])}」所述",
             ))
         for field, value in values.items():
             setattr(issue, field, value)
@@ -146,40 +212,15 @@ _REFRESHED_FIELDS = ["number", "title", "match_key", "text", "status_evidence", 
 
 # --- institution and inspection ----------------------------------------------
 def _names_in(parsed) -> list[str]:
-    names = [parsed.institution] if parsed.institution else []
-    return names + [a for a in parsed.institution_aliases if a and a not in names]
+    """The names the notice prints for its institution, traditional characters folded (清遠 is 清远)."""
+    names = [fold_traditional(parsed.institution)] if parsed.institution else []
+    return names + [a for a in map(fold_traditional, parsed.institution_aliases) if a and a not in names]
 
 
 def _names_match(institution: Institution, name: str) -> bool:
     key = normalize_institution_name(name)
     known = {institution.normalized_name} | {normalize_institution_name(a) for a in institution.aliases}
     return key in known or is_short_form_of(name, institution.name)
-
-
-def _link_institution(notice, parsed, warnings) -> Institution | None:
-    names = _names_in(parsed)
-    chosen = notice.institution
-    if chosen is not None:
-        if names and not _names_match(chosen, names[0]):
-            # Never silently accepted: the notice stays with the uploader's
-            # institution, and the reviewer sees why it may be wrong.
-            warnings.append(_warning(
-                "institution_mismatch",
-                f"通报中的单位「{names[0]}」与上传所属单位「{chosen.name}」不一致，请核对是否上传错了文件",
-            ))
-        else:
-            _remember_aliases(chosen, names)
-        return chosen
-    if not names:
-        return None
-    found = _find_institution(names)
-    if found is None:
-        found, _ = Institution.objects.get_or_create(
-            normalized_name=normalize_institution_name(names[0]), defaults={"name": names[0]}
-        )
-        warnings.append(_warning("institution_created", f"系统中原无单位「{found.name}」，已按通报新建，请核对"))
-    _remember_aliases(found, names)
-    return found
 
 
 def _find_institution(names: list[str]) -> Institution | None:
@@ -210,11 +251,30 @@ def _candidates(names: list[str], keys: list[str]):
     return Institution.objects.filter(wanted) if wanted else Institution.objects.none()
 
 
-def _remember_aliases(institution: Institution, names: list[str]) -> None:
+def _remember_aliases(institution: Institution, names: list[str]) -> list[str]:
+    """Add the names not known yet; returns them, so removing the notice can forget them again."""
     known = {institution.normalized_name} | {normalize_institution_name(a) for a in institution.aliases}
-    new = [n for n in names if normalize_institution_name(n) not in known]
+    new = [n for n in dict.fromkeys(names) if normalize_institution_name(n) not in known]
     if new:
         institution.aliases = [*institution.aliases, *new]
+        institution.save(update_fields=["aliases"])
+    return new
+
+
+def _forget_aliases(notice) -> None:
+    """Names this notice taught its institution, unless another accepted notice of it prints them too."""
+    if not notice.added_aliases or not notice.institution_id:
+        return
+    institution = Institution.objects.select_for_update().filter(pk=notice.institution_id).first()
+    if institution is None:
+        return
+    others = Notice.objects.accepted().filter(institution=institution).exclude(pk=notice.pk).values_list(
+        "parse_result__institution", flat=True)
+    still_printed = {normalize_institution_name(fold_traditional(name)) for name in others if name}
+    drop = {normalize_institution_name(a) for a in notice.added_aliases} - still_printed
+    kept = [a for a in institution.aliases if normalize_institution_name(a) not in drop]
+    if kept != institution.aliases:
+        institution.aliases = kept
         institution.save(update_fields=["aliases"])
 
 
@@ -395,8 +455,12 @@ def _deadlines_by_notice(issue_ids) -> dict[int, dict[int, dt.date]]:
     return found
 
 
-def _drop_orphans(issue_ids, previous_inspection_id) -> None:
-    """Issues only a re-parsed notice had named, and that nobody has reviewed, go with its old rows."""
+def _drop_orphans(issue_ids, previous_inspection_id, *, keep_inspection=None, exclude_notice=None) -> None:
+    """Issues only a re-parsed notice had named, and that nobody has reviewed, go with its old rows.
+
+    So does the inspection the notice had been filed under, once no other
+    accepted notice and no issue is left in it.
+    """
     orphans = FeedbackIssue.objects.filter(pk__in=issue_ids, statements__isnull=True,
                                            verification=Verification.UNVERIFIED)
     orphans = orphans.exclude(status_changes__kind=StatusChange.Kind.VERIFICATION)
@@ -404,8 +468,13 @@ def _drop_orphans(issue_ids, previous_inspection_id) -> None:
     if dropped:
         logger.info("dropped issues no notice names any more", extra={"issue_ids": dropped})
         FeedbackIssue.objects.filter(pk__in=dropped).delete()
-    if previous_inspection_id:
-        Inspection.objects.filter(pk=previous_inspection_id, notices__isnull=True, issues__isnull=True).delete()
+    if not previous_inspection_id or (keep_inspection is not None and keep_inspection.pk == previous_inspection_id):
+        return
+    others = Notice.objects.accepted().filter(inspection_id=previous_inspection_id)
+    if exclude_notice is not None:
+        others = others.exclude(pk=exclude_notice)
+    if not others.exists() and not FeedbackIssue.objects.filter(inspection_id=previous_inspection_id).exists():
+        Inspection.objects.filter(pk=previous_inspection_id).delete()
 
 
 def _notice_label(notice) -> str:

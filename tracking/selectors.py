@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notices.models import Notice
+from review.models import Correction
 
 from . import themes
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
@@ -71,7 +72,7 @@ def attach_notice_warnings(rows) -> None:
     """Set ``n_warnings`` (parser warnings on the latest inspection's notices) on a page of rows: one query."""
     ids = [row.latest_inspection_id for row in rows if row.latest_inspection_id]
     warnings: dict[int, int] = {}
-    for inspection_id, items in Notice.objects.active().filter(inspection_id__in=ids).values_list(
+    for inspection_id, items in Notice.objects.accepted().filter(inspection_id__in=ids).values_list(
         "inspection_id", "warnings"
     ):
         warnings[inspection_id] = warnings.get(inspection_id, 0) + len(items or [])
@@ -180,13 +181,17 @@ def issue_detail_prefetches() -> list:
         Prefetch("statements", queryset=IssueStatement.objects.select_related("notice").order_by(
             "notice__published_on", "notice__uploaded_at", "pk")),
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "notice")),
+        # Staff corrections of the parse that made this issue what it is (review app).
+        Prefetch("corrections", queryset=Correction.objects.select_related("created_by", "revoked_by")
+                 .order_by("created_at", "id")),
     ]
 
 
 def institution_inspection_summaries(institution):
     """Every inspection of ``institution``, newest first, with categories, bare issues and notices: four queries."""
     issues = FeedbackIssue.objects.only("pk", "inspection_id", "status")
-    notices = Notice.objects.active().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
+    # Accepted notices only: one waiting for review (or rejected) is not part of the hospital's record.
+    notices = Notice.objects.accepted().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
     return (
         Inspection.objects.filter(institution=institution)
         .order_by("-feedback_on", "-id")
@@ -216,7 +221,7 @@ def institution_inspections(institution):
         *issue_detail_prefetches()
     )
     # The page never shows a notice's extracted text or full parse; decoding them was a fifth of its time.
-    notices = Notice.objects.active().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
+    notices = Notice.objects.accepted().defer("raw_text", "parse_result").order_by("published_on", "uploaded_at")
     return (
         Inspection.objects.filter(institution=institution)
         .order_by("-feedback_on", "-id")
@@ -225,4 +230,4 @@ def institution_inspections(institution):
 
 
 def institution_notices_without_inspection(institution):
-    return Notice.objects.active().filter(institution=institution, inspection__isnull=True)
+    return Notice.objects.accepted().filter(institution=institution, inspection__isnull=True)

@@ -1,4 +1,4 @@
-"""One issue's history as one timeline: status changes, progress steps and audit entries, each once.
+"""One issue's history as one timeline: status changes, progress steps, parse corrections and audit entries, each once.
 
 The three sources record different things by construction (see
 ``tracking.audit``): ``StatusChange`` holds claimed-status changes from
@@ -73,6 +73,11 @@ def issue_timeline(issue) -> list[Entry]:
     for event in issue.events.all():
         entries.append(Entry(at=event.at, kind=event.kind, label=event.get_kind_display(), actor=_name(event.actor),
                              note=event.note, report=event.report))
+    for correction in issue.corrections.all():  # staff corrections of a parse (review app), revoked ones too
+        revoked = f"（{_name(correction.revoked_by)}已撤销：{correction.revoke_reason}）" if correction.revoked_at else ""
+        entries.append(Entry(at=correction.created_at, kind="correction", label="解析更正",
+                             actor=_name(correction.created_by) or "—", text=correction.summary + revoked,
+                             note=correction.reason))
     for entry in _audit_entries(issue):
         repeats_verification = entry.fields <= {"verification", "verification_note"} and (
             entry.at.replace(microsecond=0) in verification_moments)

@@ -22,6 +22,7 @@ from ..selectors import managed_notice_or_404, managed_notices, notice_comments,
 from ..services import (
     DisclosureRefused,
     comment_mark_handled,
+    notice_publish,
     notice_republish,
     notice_set_disclosure_window,
     notice_unpublish,
@@ -74,6 +75,12 @@ def set_window(request, pk):
 
 @login_required
 @require_POST
+def publish(request, pk):
+    return _publicity(request, pk, notice_publish, "已发布公开。")
+
+
+@login_required
+@require_POST
 def unpublish(request, pk):
     return _publicity(request, pk, notice_unpublish, "已撤下公开。")
 
@@ -86,6 +93,8 @@ def republish(request, pk):
 
 def _publicity(request, pk, service, done):
     notice = managed_notice_or_404(request.user, pk)
+    if not is_reviewer(request.user):
+        raise PermissionDenied("只有巡察办工作人员可以设置公开")
     form = ReasonForm(request.POST)
     form.is_valid()
     try:

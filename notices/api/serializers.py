@@ -15,6 +15,10 @@ class NoticeSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     institution_name = serializers.CharField(source="institution.name", read_only=True, default=None)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    review_state_label = serializers.CharField(source="get_review_state_display", read_only=True)
+    status_label = serializers.CharField(read_only=True, help_text="列表徽章：解析进行中时为解析状态，之后为审核状态")
+    counted = serializers.BooleanField(source="is_accepted", read_only=True,
+                                       help_text="是否计入统计（仅审核通过的通报计入）")
     summary = serializers.SerializerMethodField()
 
     class Meta:
@@ -22,8 +26,10 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "detail_url", "status_url", "download_url", "original_name", "sha256", "format", "size",
             "institution", "institution_name", "inspection", "uploaded_at", "state", "state_label", "error",
-            "error_code", "attempts", "parser_version", "parsed_at", "title", "published_on", "disclosure_start",
-            "disclosure_end", "withdrawn_at", "withdraw_reason", "summary",
+            "error_code", "attempts", "parser_version", "parsed_at", "confidence", "review_reasons", "review_state",
+            "review_state_label", "status_label", "counted", "needs_recheck", "recheck_reasons", "reviewed_at",
+            "review_note", "duplicate_of", "title", "published_on", "disclosure_start", "disclosure_end",
+            "published_at", "withdrawn_at", "withdraw_reason", "summary",
         ]
         read_only_fields = fields
 
@@ -59,3 +65,29 @@ class NoticeAcceptedSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class AcceptSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    confirm_institution = serializers.BooleanField(
+        required=False, default=False, help_text="通报中的单位与所属单位不一致时，确认该通报确属所属单位")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="驳回原因（必填）")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    target_key = serializers.CharField()
+    payload = serializers.JSONField()
+    summary = serializers.CharField()
+    reason = serializers.CharField()
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_at = serializers.DateTimeField()
+    outcome = serializers.CharField()
+    outcome_message = serializers.CharField()
+    issue = serializers.IntegerField(source="issue_id", allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)

@@ -88,6 +88,7 @@ class ParsedIssue:
     measures: list[str] = field(default_factory=list)  # 一是…二是…
     sections: list[IssueSection] = field(default_factory=list)
     actions: list[DatedAction] = field(default_factory=list)
+    reason: str = ""  # why the parser took this heading as a problem (Chinese)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,17 @@ class ImmediateItem:
     text: str
     status: str
     status_evidence: str = ""
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One heading of the notice as the parser read it: what it is and why."""
+
+    line: int  # 1-based line of the normalised text
+    depth: int
+    text: str  # the heading line as printed (cut to 80 characters)
+    role: str  # org_work, problem_list, status_group, category, problem_group, problem, sub_problem, measure, next_steps…
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,7 @@ class ParsedNotice:
     warnings: list[ParseWarning] = field(default_factory=list)
     confidence: str = CONFIDENCE_HIGH
     review_reasons: list[str] = field(default_factory=list)  # Chinese, why confidence is not high
+    outline: list[OutlineEntry] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """JSON-ready dict: dates as YYYY-MM-DD, dataclasses as dicts."""

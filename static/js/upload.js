@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var POLL_MS = 1500;
-  var DONE = { parsed: true, failed: true };
+  var DONE = { parsed: true, failed: true, cancelled: true };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -65,11 +65,28 @@
     }
     var s = data.summary;
     if (!s) return;
+    var verdict = el("p", "review-line");
+    verdict.appendChild(el("span", "badge review-" + (s.review_state || "none"), s.review_label));
+    verdict.appendChild(document.createTextNode(" 解析置信度："));
+    verdict.appendChild(el("span", "badge confidence-" + (s.confidence || "none"), s.confidence_label || "—"));
+    container.appendChild(verdict);
+    if (s.review_explained) container.appendChild(el("p", "review-explained review-explained-" + s.review_state, s.review_explained));
+    if (data.duplicate_of_url) {
+      var original = el("a", "upload-link", "查看原通报");
+      original.href = data.duplicate_of_url;
+      container.appendChild(original);
+    }
+    if (s.review_reasons && s.review_reasons.length) {
+      var reasons = el("ul", "review-reasons small");
+      s.review_reasons.forEach(function (r) { reasons.appendChild(el("li", null, r)); });
+      container.appendChild(reasons);
+    }
     var line = el("p", "summary-line");
     /* an inspection's name already starts with its institution */
     var where = s.inspection ? s.inspection.name : (s.institution ? s.institution.name + " · 巡察未确定" : "单位未确定");
     line.appendChild(el("span", null, where + " · "));
     line.appendChild(el("strong", null, s.issues + " 个问题"));
+    if (!s.counted) line.appendChild(el("span", "muted small", "（不计入统计）"));
     container.appendChild(line);
     var counts = el("p", "summary-counts");
     s.by_status.forEach(function (c) {
@@ -174,7 +191,7 @@
           detail.appendChild(ocrNote);
           detail.appendChild(summary);
           follow(data.status_url, function (status) {
-            setBadge(badge, status.state, status.state_label);
+            setBadge(badge, status.status || status.state, status.status_label || status.state_label);
             if (DONE[status.state]) {
               bar.remove();
               ocrNote.remove();
@@ -220,7 +237,7 @@
     var badges = document.querySelectorAll("[data-poll]");
     Array.prototype.forEach.call(badges, function (badge) {
       follow(badge.getAttribute("data-poll"), function (status) {
-        setBadge(badge, status.state, status.state_label);
+        setBadge(badge, status.status || status.state, status.status_label || status.state_label);
       });
     });
   }
@@ -231,11 +248,15 @@
     var badge = document.getElementById("state-badge");
     var hint = document.getElementById("state-hint");
     follow(section.getAttribute("data-status-url"), function (status) {
-      setBadge(badge, status.state, status.state_label);
+      setBadge(badge, status.status || status.state, status.status_label || status.state_label);
       var text = ocrText(status);
       if (text && hint) hint.textContent = text + "，本页会在解析完成后自动更新。";
-      /* the finished page has the summary, the error and the right buttons: load it */
-      if (DONE[status.state]) window.location.reload();
+      /* the finished page has the summary, the error and the right buttons: load it;
+         another format of a notice already uploaded sends the uploader to that notice */
+      if (DONE[status.state]) {
+        if (status.duplicate_of_url) window.location.assign(status.duplicate_of_url);
+        else window.location.reload();
+      }
     });
   }
 

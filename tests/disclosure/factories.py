@@ -1,16 +1,18 @@
-"""A parsed notice built straight from rows, shaped like what the parse pipeline stores.
+"""A parsed notice built straight from rows, shaped like what the pipeline stores once staff accepted it.
 
 Disclosure tests need notices in exact states (window, unpublished, failed)
 and strings they can recognise; going through the parser would tie them to
-its wording.
+its wording.  By default the notice is accepted and published by staff (as it
+must be to be public); pass ``review_state`` / ``published_at=None`` for others.
 """
 import datetime as dt
 import hashlib
 import itertools
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from notices.models import Notice, ParseState
+from notices.models import Notice, ParseState, ReviewState
 from tracking.models import FeedbackIssue, ImmediateItem, Inspection, IssueCategory, IssueStatement
 
 _seq = itertools.count(1)
@@ -29,6 +31,8 @@ def make_notice(*, institution, start=START, end=END, state=ParseState.PARSED, t
         institution=institution, inspecting_body="市委", group=f"第{n}巡察组", feedback_on=dt.date(2024, 3, 28)
     )
     fields.setdefault("original_name", f"upload-{n}.txt")
+    fields.setdefault("review_state", ReviewState.ACCEPTED)
+    fields.setdefault("published_at", timezone.now())
     notice = Notice(
         institution=institution, inspection=inspection,
         sha256=hashlib.sha256(data + str(n).encode()).hexdigest(), format="txt", size=len(data),

@@ -10,6 +10,8 @@ from notices.models import ParseState
 from notices.services import notice_create
 from tracking.models import IssueStatement
 
+from tests.review_support import accept, publish
+
 from ..conftest import SAMPLES_DIR
 
 
@@ -33,10 +35,13 @@ def upload(django_capture_on_commit_callbacks, staff):
 
 
 @pytest.mark.django_db
-def test_sample_000_is_public_exactly_during_its_stated_window(upload, clock):
+def test_sample_000_is_public_exactly_during_its_stated_window(upload, clock, staff):
     notice = upload("000")  # 「公开期限：2025年4月7日至5月6日」
     assert (notice.disclosure_start, notice.disclosure_end) == (dt.date(2025, 4, 7), dt.date(2025, 5, 6))
     page = reverse("disclosure:notice", args=[notice.pk])
+    clock.set(2025, 4, 20, 12, 0)
+    assert Client().get(page).status_code == 404  # inside its window, but nobody accepted and published it
+    publish(accept(notice, staff), staff)
     clock.set(2025, 4, 6, 23, 59)
     assert Client().get(page).status_code == 404
     clock.set(2025, 4, 7, 0, 0)
@@ -57,9 +62,14 @@ def test_sample_000_is_public_exactly_during_its_stated_window(upload, clock):
 def test_sample_003_states_no_window_so_it_stays_private_until_staff_set_one(upload, clock, login, staff):
     notice = upload("003")  # ends with contacts but no 公开期限
     assert notice.disclosure_start is None
+    accept(notice, staff)
     clock.set_day(dt.date(2025, 11, 24))
     assert Client().get(reverse("disclosure:notice", args=[notice.pk])).status_code == 404
+    refused = login(staff).post(reverse("disclosure:publish", args=[notice.pk]), follow=True)
+    assert "请先设定公开期限" in refused.content.decode()
     login(staff).post(reverse("disclosure:set_window", args=[notice.pk]), {"start": "2025-11-24", "working_days": 15})
+    assert Client().get(reverse("disclosure:notice", args=[notice.pk])).status_code == 404  # a window is not a publication
+    login(staff).post(reverse("disclosure:publish", args=[notice.pk]))
     assert Client().get(reverse("disclosure:notice", args=[notice.pk])).status_code == 200
     clock.set_day(dt.date(2025, 12, 13))
     assert "公示期已结束" in Client().get(reverse("disclosure:notice", args=[notice.pk])).content.decode()
@@ -75,6 +85,7 @@ def test_a_notice_parsed_by_the_real_worker_appears_in_the_feed_and_takes_commen
     notice, _ = notice_create(data=_sample("002"), filename="002.txt", uploaded_by=staff)  # 15个工作日 from 11月24日
     parsed = wait_for(lambda: Notice.objects.filter(pk=notice.pk, state=ParseState.PARSED).first(), timeout=60)
     assert (parsed.disclosure_start, parsed.disclosure_end) == (dt.date(2025, 11, 24), dt.date(2025, 12, 12))
+    publish(accept(parsed, staff), staff)
     clock.set(2025, 12, 12, 23, 59)
     feed = json.loads(Client().get(reverse("public-disclosures")).content)
     assert [r["id"] for r in feed["results"]] == [notice.pk] and feed["results"][0]["days_left"] == 1

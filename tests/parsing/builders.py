@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = REPO_ROOT.parent / "shared"
 SAMPLES = sorted((SHARED / "notices").glob("*.txt"))
 GOLD = SHARED / "gold"
 

@@ -55,15 +55,19 @@ def fake_parser(monkeypatch):
 
 @pytest.fixture
 def upload(django_capture_on_commit_callbacks):
-    """``upload(user, name, data, institution=None)`` through the service, running the parse as after a commit."""
-    from notices.services import notice_create
+    """``upload(user, name, data, institution=None, accept=False)`` through the service, parsing as after a commit.
 
-    def _upload(user, name, data=None, institution=None):
+    ``accept=True``: then staff accept it, as they must before it counts (``tests.review_support.accept``).
+    """
+    from notices.services import notice_create
+    from tests.review_support import accept as accept_notice
+
+    def _upload(user, name, data=None, institution=None, accept=False):
         data = data if data is not None else f"{name} 通报正文".encode()
         with django_capture_on_commit_callbacks(execute=True):
             notice, created = notice_create(data=data, filename=name, uploaded_by=user, institution=institution)
         notice.refresh_from_db()
-        return notice
+        return accept_notice(notice) if accept else notice
 
     return _upload
 

@@ -111,12 +111,13 @@ def test_withdrawn_notices_are_found_with_the_withdrawn_filter(fake_parser, uplo
     assert sorted(names()) == ["gone.txt", "keep.txt"]
 
 
-def test_a_file_another_hospital_already_uploaded_is_not_shown_to_a_clerk(fake_parser, login, hospital_a_clerk,
-                                                                          hospital_b_clerk):
+def test_a_file_another_hospital_already_uploaded_becomes_the_uploaders_own_notice_and_reveals_nothing(
+        fake_parser, login, hospital_a_clerk, hospital_b_clerk, hospital_b):
     fake_parser.results["a.txt"] = notice([issue(1, "理论学习不深入")])
-    _post(login(hospital_a_clerk), "a.txt", b"shared bytes")
+    theirs = _post(login(hospital_a_clerk), "a.txt", b"shared bytes").json()
     response = _post(login(hospital_b_clerk), "a.txt", b"shared bytes")
-    assert response.status_code == 400
-    assert "已由其他单位上传" in response.json()["file"][0]
-    assert "id" not in response.json()
-    assert Notice.objects.count() == 1
+    assert response.status_code == 202 and response.json()["created"] is True
+    body = response.content.decode()
+    assert str(theirs["id"]) not in response.json()["url"] and "其他单位" not in body and "清远" not in body
+    assert Notice.objects.get(pk=response.json()["id"]).institution == hospital_b
+    assert Notice.objects.count() == 2

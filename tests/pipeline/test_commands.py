@@ -74,6 +74,31 @@ def test_setup_demo_creates_accounts_imports_samples_and_can_run_twice(samples, 
     assert User.objects.get(username="demo_staff").check_password(first.split("demo_staff / ")[1].split("（")[0])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_setup_demo_accepts_the_samples_visibly_and_publishes_one_for_today(samples, client):
+    from auditlog.models import LogEntry
+
+    from disclosure.models import DisclosureChange
+    from notices.management.commands.setup_demo import DEMO_NOTE
+    from tracking.models import FeedbackIssue
+
+    call_command("setup_demo")
+    call_command("setup_demo")  # a second run neither re-accepts nor publishes another
+
+    staff = User.objects.get(username="demo_staff")
+    assert set(Notice.objects.values_list("review_state", flat=True)) == {"accepted"}
+    for notice in Notice.objects.all():
+        decision = LogEntry.objects.get(object_id=notice.pk, additional_data__reason=DEMO_NOTE)
+        assert decision.actor == staff and decision.changes["review_state"] == ["待审核", "已通过"]
+    assert FeedbackIssue.objects.exists()
+    published = Notice.objects.filter(published_at__isnull=False)
+    assert published.count() == 1 and published.get().published_by == staff
+    assert {c.kind for c in DisclosureChange.objects.all()} == {"window_set", "published"}
+    assert all("演示" in c.reason for c in DisclosureChange.objects.all())
+    assert "正在公示（1）" in client.get("/public/").content.decode()
+    assert "正在公示（0）" not in client.get("/public/").content.decode()
+
+
 def test_setup_demo_refuses_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):

@@ -1,4 +1,8 @@
-"""Linking a parsed notice to institutions, inspections and issues, and the status history across notices."""
+"""Linking an accepted notice to institutions, inspections and issues, and the status history across notices.
+
+A parse alone writes nothing into the ledger (tests/review_loop prove that); these
+tests accept each upload as staff would and check what acceptance writes.
+"""
 import datetime as dt
 
 import pytest
@@ -21,8 +25,8 @@ def test_two_notices_of_one_inspection_give_one_inspection_with_per_issue_status
     fake_parser.results["first.txt"] = notice(FIRST, institution="市中医院", published=dt.date(2024, 6, 1))
     fake_parser.results["later.txt"] = notice(LATER, published=dt.date(2025, 4, 7), group="市委第五巡察组")
 
-    first = upload(hospital_a_clerk, "first.txt")
-    later = upload(hospital_a_clerk, "later.txt")
+    first = upload(hospital_a_clerk, "first.txt", accept=True)
+    later = upload(hospital_a_clerk, "later.txt", accept=True)
 
     assert Inspection.objects.count() == 1
     assert first.inspection_id == later.inspection_id
@@ -44,8 +48,8 @@ def test_status_follows_the_latest_published_notice_whatever_order_they_are_pars
     fake_parser.results["later.txt"] = notice(LATER, published=dt.date(2025, 4, 7))
     fake_parser.results["first.txt"] = notice(FIRST, published=dt.date(2024, 6, 1))
 
-    upload(hospital_a_clerk, "later.txt")
-    upload(hospital_a_clerk, "first.txt")
+    upload(hospital_a_clerk, "later.txt", accept=True)
+    upload(hospital_a_clerk, "first.txt", accept=True)
 
     assert dict(FeedbackIssue.objects.values_list("number", "status")) == {
         "1": "completed", "2": "completed", "3": "in_progress"}
@@ -55,8 +59,8 @@ def test_withdrawing_the_later_notice_gives_the_issue_back_its_earlier_status(
         fake_parser, upload, hospital_a_clerk):
     fake_parser.results["first.txt"] = notice(FIRST, published=dt.date(2024, 6, 1))
     fake_parser.results["later.txt"] = notice(LATER, published=dt.date(2025, 4, 7))
-    upload(hospital_a_clerk, "first.txt")
-    later = upload(hospital_a_clerk, "later.txt")
+    upload(hospital_a_clerk, "first.txt", accept=True)
+    later = upload(hospital_a_clerk, "later.txt", accept=True)
 
     notice_withdraw(notice=later, withdrawn_by=hospital_a_clerk, reason="传错了")
 
@@ -68,7 +72,7 @@ def test_withdrawing_the_later_notice_gives_the_issue_back_its_earlier_status(
 def test_short_form_in_the_notice_links_to_the_clerks_hospital_without_warning(
         fake_parser, upload, hospital_a_clerk, hospital_a):
     fake_parser.results["n.txt"] = notice(FIRST, institution="中共市中医院委员会")
-    result = upload(hospital_a_clerk, "n.txt")
+    result = upload(hospital_a_clerk, "n.txt", accept=True)
     assert result.institution_id == hospital_a.pk
     assert not [w for w in result.warnings if w["code"] == "institution_mismatch"]
     assert Institution.objects.count() == 1
@@ -78,11 +82,10 @@ def test_another_hospitals_name_in_a_clerks_upload_is_warned_and_not_accepted(
         fake_parser, upload, hospital_a_clerk, hospital_a, hospital_b):
     fake_parser.results["n.txt"] = notice(FIRST, institution="长沙市中心医院")
     result = upload(hospital_a_clerk, "n.txt")
-    assert result.institution_id == hospital_a.pk
-    assert result.inspection.institution_id == hospital_a.pk
+    assert (result.institution_id, result.review_state, result.inspection_id) == (hospital_a.pk, "mismatch", None)
     mismatch = [w["message"] for w in result.warnings if w["code"] == "institution_mismatch"]
     assert mismatch and "长沙市中心医院" in mismatch[0] and "清远市中医院" in mismatch[0]
-    assert not hospital_b.inspections.exists()
+    assert not Inspection.objects.exists() and not FeedbackIssue.objects.exists()
 
 
 def test_staff_upload_without_institution_is_linked_by_name_or_creates_one(
@@ -90,8 +93,8 @@ def test_staff_upload_without_institution_is_linked_by_name_or_creates_one(
     fake_parser.results["a.txt"] = notice(FIRST, institution="市中医院")
     fake_parser.results["new.txt"] = notice(FIRST, institution="中共辽阳市 中心医院 委员会",
                                             aliases=["中心医院"], feedback=dt.date(2020, 11, 13))
-    assert upload(staff, "a.txt").institution_id == hospital_a.pk
-    created = upload(staff, "new.txt")
+    assert upload(staff, "a.txt", accept=True).institution_id == hospital_a.pk
+    created = upload(staff, "new.txt", accept=True)
     assert created.institution.name == "中共辽阳市 中心医院 委员会"
     assert created.institution.normalized_name == "辽阳市中心医院"
     assert "中心医院" in created.institution.aliases
@@ -102,7 +105,7 @@ def test_a_short_name_that_fits_two_hospitals_creates_no_guess(fake_parser, uplo
     Institution.objects.create(name="清远市中医院")
     Institution.objects.create(name="韶关市中医院")
     fake_parser.results["n.txt"] = notice(FIRST, institution="市中医院")
-    result = upload(staff, "n.txt")
+    result = upload(staff, "n.txt", accept=True)
     # Not silently attached to either: a new institution is made and flagged for review.
     assert result.institution.normalized_name == "市中医院"
     assert any(w["code"] == "institution_created" for w in result.warnings)
@@ -111,8 +114,8 @@ def test_a_short_name_that_fits_two_hospitals_creates_no_guess(fake_parser, uplo
 def test_different_feedback_dates_are_different_inspections(fake_parser, upload, hospital_a_clerk):
     fake_parser.results["2024.txt"] = notice(FIRST, feedback=dt.date(2024, 3, 28))
     fake_parser.results["2021.txt"] = notice(FIRST, feedback=dt.date(2021, 5, 1))
-    upload(hospital_a_clerk, "2024.txt")
-    upload(hospital_a_clerk, "2021.txt")
+    upload(hospital_a_clerk, "2024.txt", accept=True)
+    upload(hospital_a_clerk, "2021.txt", accept=True)
     assert Inspection.objects.count() == 2
     assert FeedbackIssue.objects.count() == 6
 
@@ -122,17 +125,17 @@ def test_due_date_comes_from_the_latest_notice_that_states_one(fake_parser, uplo
                                               published=dt.date(2024, 6, 1))
     fake_parser.results["later.txt"] = notice([issue(1, "财务管理不规范", "in_progress", deadline=dt.date(2025, 6, 30))],
                                               published=dt.date(2025, 1, 10))
-    upload(hospital_a_clerk, "first.txt")
+    upload(hospital_a_clerk, "first.txt", accept=True)
     assert FeedbackIssue.objects.get().due_on == dt.date(2024, 12, 31)
-    upload(hospital_a_clerk, "later.txt")
+    upload(hospital_a_clerk, "later.txt", accept=True)
     assert FeedbackIssue.objects.get().due_on == dt.date(2025, 6, 30)
 
 
 def test_unrelated_titles_with_the_same_number_stay_separate_issues(fake_parser, upload, hospital_a_clerk):
     fake_parser.results["first.txt"] = notice([issue(1, "理论学习不深入")], published=dt.date(2024, 6, 1))
     fake_parser.results["later.txt"] = notice([issue(1, "医保基金使用存在违规收费")], published=dt.date(2025, 1, 1))
-    upload(hospital_a_clerk, "first.txt")
-    upload(hospital_a_clerk, "later.txt")
+    upload(hospital_a_clerk, "first.txt", accept=True)
+    upload(hospital_a_clerk, "later.txt", accept=True)
     assert FeedbackIssue.objects.count() == 2
 
 
@@ -144,7 +147,7 @@ def test_re_ingesting_a_long_notice_takes_a_constant_number_of_queries(
     from tracking.ingest import notice_ingest
 
     longest = max(samples, key=lambda p: p.stat().st_size)
-    parsed_notice = upload(staff, longest.name, longest.read_bytes())
+    parsed_notice = upload(staff, longest.name, longest.read_bytes(), accept=True)
     _, parsed = parse_bytes(longest.read_bytes(), longest.name)
     assert len(parsed.issues) > 10
     with django_assert_max_num_queries(30), transaction.atomic():

@@ -12,6 +12,8 @@ from notices.services import GENERIC_FAILURE, notice_request_reparse
 from notices.tasks import parse_notice, sweep_stale_notices
 from tracking.models import FeedbackIssue, ImmediateItem, IssueAction, IssueSection, IssueStatement, Measure, StatusChange
 
+from tests.review_support import accept
+
 from .conftest import issue, notice
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,9 @@ def test_a_bad_file_fails_once_shows_its_message_and_can_be_retried(fake_parser,
         response = client.post(f"/notices/{failed.pk}/reparse")
     assert response.status_code == 302
     failed.refresh_from_db()
-    assert (failed.state, failed.error, failed.attempts) == ("parsed", "", 2)
+    assert (failed.state, failed.error, failed.attempts, failed.review_state) == ("parsed", "", 2, "pending")
+    assert not FeedbackIssue.objects.exists()  # proposed, not counted until staff accept
+    accept(failed)
     assert FeedbackIssue.objects.get().status == "completed"
 
 
@@ -81,8 +85,8 @@ def _rows():
 def test_a_reparse_replaces_rather_than_duplicates(upload, hospital_a_clerk, samples,
                                                    django_capture_on_commit_callbacks):
     sample = samples[0]
-    parsed = upload(hospital_a_clerk, sample.name, sample.read_bytes())
-    assert parsed.state == "parsed"
+    parsed = upload(hospital_a_clerk, sample.name, sample.read_bytes(), accept=True)
+    assert parsed.state == "parsed" and parsed.review_state == "accepted"
     before = _rows()
     assert before["FeedbackIssue"] > 0 and before["Measure"] > 0
 
@@ -90,6 +94,7 @@ def test_a_reparse_replaces_rather_than_duplicates(upload, hospital_a_clerk, sam
         notice_request_reparse(notice=parsed)
     parsed.refresh_from_db()
     assert parsed.state == "parsed" and parsed.attempts == 2
+    assert (parsed.review_state, parsed.needs_recheck) == ("accepted", False)  # the same text: stays accepted
     assert _rows() == before
 
 

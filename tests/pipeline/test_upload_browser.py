@@ -59,11 +59,12 @@ def test_a_clerk_uploads_two_files_and_drops_a_third_and_sees_each_parse_finish(
     items = page.locator(".upload-item")
     assert items.count() == 2
     texts = items.all_inner_texts()
-    assert all("已解析" in t for t in texts)
     first = next(t for t in texts if samples[0].name in t)
-    assert "清远市中医院" in first and "14 个问题" in first
+    # Parsed, but a proposal: nothing green until staff accept it.
+    assert "待审核" in first and "已解析" not in first and "不计入统计" in first
+    assert "清远市中医院" in first and "14 个问题" in first and "解析置信度" in first
     second = next(t for t in texts if samples[1].name in t)
-    assert "与上传所属单位「清远市中医院」不一致" in second  # another hospital's notice, flagged
+    assert "单位不一致" in second and "与上传所属单位「清远市中医院」不一致" in second  # another hospital's notice
 
     # Drag and drop a file that is not a notice format: refused before anything is sent.
     page.evaluate("""() => {
@@ -79,10 +80,11 @@ def test_a_clerk_uploads_two_files_and_drops_a_third_and_sees_each_parse_finish(
 
     page.locator(".upload-item", has_text=samples[0].name).get_by_role("link").click()
     page.wait_for_selector("#parse-state")
-    assert "已解析" in page.locator("#state-badge").inner_text()
+    assert "待审核" in page.locator("#state-badge").inner_text()
     shown = Notice.objects.get(original_name=samples[0].name)
     state_text = page.locator("#parse-state").inner_text()
-    assert str(shown.inspection) in state_text
-    assert f"未说明 {shown.statements.filter(status='not_stated').count()}" in state_text
+    assert "清远市中医院 · 市委第五巡察组" in state_text and "尚未计入台账" in state_text
+    not_stated = sum(1 for i in shown.parse_result["issues"] if i["status"] == "not_stated")
+    assert f"未说明 {not_stated}" in state_text
     _screenshot(page, "notice")
     assert not page.problems, page.problems

@@ -4,6 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from notices.models import Notice
 
+from tests.review_support import accept, publish
+
 from .conftest import issue, notice
 
 pytestmark = pytest.mark.django_db
@@ -102,20 +104,26 @@ def test_the_download_returns_the_original_bytes_as_an_attachment(fake_parser, u
 def test_the_notice_page_and_status_json_show_the_summary(fake_parser, upload, login, hospital_a_clerk):
     fake_parser.results["a.txt"] = notice(
         [issue(1, "理论学习不深入", "completed"), issue(2, "财务管理<b>不规范</b>", "in_progress"),
-         issue(3, "制度执行不到位")], institution="长沙市中心医院")
+         issue(3, "制度执行不到位")])
     mine = upload(hospital_a_clerk, "a.txt")
     client = login(hospital_a_clerk)
     status = client.get(f"/notices/{mine.pk}/status.json").json()
-    assert status["state"] == "parsed"
-    assert status["summary"]["issues"] == 3
+    assert (status["state"], status["status"], status["status_label"]) == ("parsed", "pending", "待审核")
+    assert status["summary"]["issues"] == 3 and status["summary"]["counted"] is False
     assert {c["status"]: c["count"] for c in status["summary"]["by_status"]} == {
         "completed": 1, "in_progress": 1, "long_term": 0, "not_stated": 1}
+    page = client.get(f"/notices/{mine.pk}/").content.decode()
+    assert "清远市中医院 · 市委第五巡察组 · 2024-03-28反馈" in page and "尚未计入台账" in page
+    assert "/progress/institutions/" not in page and "/progress/issues/" not in page  # nothing to link to yet
+
+    accept(mine)
+    status = client.get(f"/notices/{mine.pk}/status.json").json()
+    assert (status["status_label"], status["summary"]["counted"]) == ("已通过", True)
     page = client.get(f"/notices/{mine.pk}/").content.decode()
     assert "清远市中医院 · 市委第五巡察组" in page
     assert f'href="/progress/institutions/{mine.institution_id}/"' in page
     first_issue = mine.statements.get(number="1").issue_id
     assert f'href="/progress/issues/{first_issue}/"' in page
-    assert "与上传所属单位「清远市中医院」不一致" in page
     assert "已完成整改 1" in page
 
 
@@ -147,8 +155,7 @@ def test_a_public_notice_cannot_be_withdrawn(fake_parser, upload, login, staff, 
     fake_parser.results["a.txt"] = notice([issue(1, "理论学习不深入")])
     mine = upload(hospital_a_clerk, "a.txt")
     today = timezone.localdate()
-    Notice.objects.filter(pk=mine.pk).update(disclosure_start=today - dt.timedelta(days=1),
-                                             disclosure_end=today + dt.timedelta(days=10))
+    publish(mine, staff, start=today - dt.timedelta(days=1), end=today + dt.timedelta(days=10))
     response = login(staff).post(f"/notices/{mine.pk}/withdraw", follow=True)
     mine.refresh_from_db()
     assert not mine.is_withdrawn
@@ -164,7 +171,7 @@ def test_parsed_text_is_escaped_on_the_page(fake_parser, upload, login, hospital
 
 def test_issue_titles_from_the_notice_are_escaped(fake_parser, upload, login, hospital_a_clerk):
     fake_parser.results["a.txt"] = notice([issue(1, "<img src=x onerror=alert(1)>收费不规范")])
-    mine = upload(hospital_a_clerk, "a.txt")
+    mine = upload(hospital_a_clerk, "a.txt", accept=True)
     page = login(hospital_a_clerk).get(f"/notices/{mine.pk}/").content.decode()
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;收费不规范" in page
 def test_notice_page_links_to_its_disclosure_management(login, hospital_a_clerk, django_capture_on_commit_callbacks):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from notices.models import Notice
 from tests.conftest import GOLD_DIR
+from tests.review_support import accept
 from tests.services import wait_for
 from tracking.models import FeedbackIssue, IssueStatement
 
@@ -67,6 +68,8 @@ def test_each_sample_uploaded_over_http_is_parsed_by_the_worker_into_postgresql(
     for path, pk in accepted.items():
         notice = wait_for(lambda: _finished(pk), timeout=180, interval=0.5)
         assert notice.state == "parsed", f"{path.name}: {notice.error}"
+        assert notice.review_state == "pending" and not IssueStatement.objects.filter(notice=notice).exists()
+        notice = accept(notice, staff)  # the worker proposes; staff accept
         gold = json.loads((GOLD_DIR / f"{path.stem}.json").read_text())
         assert IssueStatement.objects.filter(notice=notice).count() == len(gold["issues"]), path.name
         assert FeedbackIssue.objects.filter(inspection=notice.inspection).count() == len(gold["issues"]), path.name

@@ -12,7 +12,8 @@ import tracemalloc
 import pytest
 from django.core.exceptions import ValidationError
 
-from notices.models import Notice
+from notices.models import AWAITING_REVIEW, Notice
+from tests.review_support import accept
 from notices.services import notice_create, notice_request_reparse
 from tracking.models import FeedbackIssue, IssueStatement
 
@@ -25,14 +26,17 @@ STORED_CASES = [name for name, build in corpus.CASES.items() if name != "empty_f
 
 @pytest.fixture
 def upload(django_capture_on_commit_callbacks, hospital_a_clerk):
-    """Upload as hospital A's clerk through the service; the parse task runs as it would after the commit."""
+    """Upload as hospital A's clerk through the service; the parse task runs as it would after the commit.
+
+    A parse awaiting review is then accepted, as staff would, so its rows reach the ledger.
+    """
 
     def _upload(case):
         with django_capture_on_commit_callbacks(execute=True):
             notice, created = notice_create(data=case.data, filename=case.filename, uploaded_by=hospital_a_clerk)
         assert created
         notice.refresh_from_db()
-        return notice
+        return accept(notice) if notice.review_state in AWAITING_REVIEW else notice
 
     return _upload
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 
 from notices.models import Notice
+from tests.review_support import accept
 from tracking.models import IssueStatement
 
 from . import corpus
@@ -54,5 +55,6 @@ def test_two_identical_uploads_at_the_same_moment_make_one_notice(role_groups, r
     with notice.file.open("rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == notice.sha256
     notice.refresh_from_db()
-    assert (notice.state, notice.attempts) == ("parsed", 1)
+    assert (notice.state, notice.attempts, notice.review_state) == ("parsed", 1, "pending")
+    accept(notice)  # one notice to review, and once accepted one set of rows
     assert IssueStatement.objects.filter(notice=notice).count() == 12

@@ -19,6 +19,7 @@ from django.utils import timezone
 from notices.models import Notice
 from notices.services import notice_create, notice_request_reparse
 from notices.tasks import STALE_QUEUED, parse_notice, sweep_stale_notices
+from tests.review_support import accept
 from tests.services import wait_for
 from tracking.models import FeedbackIssue, Inspection, IssueStatement, Measure, StatusChange
 
@@ -79,6 +80,7 @@ def test_an_upload_while_redis_is_down_is_stored_queued_and_parsed_by_the_sweep_
     Notice.objects.filter(pk=notice.pk).update(state_changed_at=timezone.now() - STALE_QUEUED * 2)
     sweep_stale_notices.delay()  # through Redis to the worker, as celery beat sends it
     wait_for(lambda: Notice.objects.get(pk=notice.pk).state == "parsed", timeout=120)
+    accept(notice)
     assert _rows_of(notice)[0] == 12
 
 
@@ -102,6 +104,7 @@ def test_a_pool_process_killed_mid_parse_has_its_job_redelivered_and_parsed_exac
 
     notice = wait_for(lambda: Notice.objects.filter(pk=pk, state="parsed").first(), timeout=300)
     assert notice.attempts == 2  # the killed attempt and the redelivered one
+    accept(notice)
     assert FeedbackIssue.objects.filter(inspection=notice.inspection).count() == BIG
     assert _rows_of(notice) == (BIG, 2 * BIG)
     assert StatusChange.objects.filter(issue__inspection=notice.inspection).count() == BIG
@@ -138,6 +141,7 @@ def test_a_worker_killed_outright_leaves_its_job_to_the_next_worker(
     with workers.running_worker(log=tmp_path / "second.log", name="second", **common):
         parsed = wait_for(lambda: Notice.objects.filter(pk=notice.pk, state="parsed").first(), timeout=300)
     assert parsed.attempts == 2
+    accept(parsed)
     assert _rows_of(parsed) == (BIG, 2 * BIG)
     assert FeedbackIssue.objects.count() == BIG
 
@@ -145,28 +149,54 @@ def test_a_worker_killed_outright_leaves_its_job_to_the_next_worker(
 @pytest.mark.django_db(transaction=True)
 def test_a_database_error_mid_save_leaves_nothing_half_written_and_a_retry_succeeds(
         role_groups, hospital_a_clerk, monkeypatch):
+    from auditlog.models import LogEntry
+
+    from review import decide
+
+    written_before_failure = []
+    real_original_of = decide._original_of
+
+    def fail_after_the_history_is_written(*args, **kwargs):
+        written_before_failure.append(LogEntry.objects.count())
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(decide, "_original_of", fail_after_the_history_is_written)
+    # Tasks run in-process here; the commit runs the parse, which fails on every automatic retry.
+    notice, _ = notice_create(data=corpus.NOTICE.encode(), filename="通报.txt", uploaded_by=hospital_a_clerk)
+
+    notice.refresh_from_db()
+    assert notice.attempts == len(written_before_failure) > 1  # retried as a transient error
+    # Out of retries it says so in Chinese rather than staying 「解析中」; the result is not half-written.
+    assert (notice.state, notice.error_code) == ("failed", "transient")
+    assert re.search(r"[\u4e00-\u9fff]", notice.error)
+    assert (notice.raw_text, notice.title, notice.parse_result, notice.review_state) == ("", "", None, "")
+
+    monkeypatch.setattr(decide, "_original_of", real_original_of)
+    notice_request_reparse(notice=notice)
+    notice.refresh_from_db()
+    assert (notice.state, notice.review_state) == ("parsed", "pending")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_mid_acceptance_leaves_nothing_half_written_and_accepting_again_succeeds(
+        role_groups, hospital_a_clerk, monkeypatch):
+    notice, _ = notice_create(data=corpus.NOTICE.encode(), filename="通报.txt", uploaded_by=hospital_a_clerk)
     written_before_failure = []
 
     def fail_after_the_issues_are_written(notice, inspection, items):
         written_before_failure.append(IssueStatement.objects.filter(notice=notice).count())
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("tracking.ingest._write_immediate_items", fail_after_the_issues_are_written)
-    # Tasks run in-process here; the commit runs the parse, which fails on every automatic retry.
-    notice, _ = notice_create(data=corpus.NOTICE.encode(), filename="通报.txt", uploaded_by=hospital_a_clerk)
-
+    with monkeypatch.context() as patched:
+        patched.setattr("tracking.ingest._write_immediate_items", fail_after_the_issues_are_written)
+        with pytest.raises(OperationalError):
+            accept(notice)
     notice.refresh_from_db()
-    assert written_before_failure and written_before_failure[0] == 12  # the error hit a half-written result
-    assert notice.attempts == len(written_before_failure) > 1  # retried as a transient error
-    # Out of retries it says so in Chinese rather than staying 「解析中」; the result is not half-written.
-    assert (notice.state, notice.error_code) == ("failed", "transient")
-    assert re.search(r"[\u4e00-\u9fff]", notice.error)
-    assert (notice.raw_text, notice.title, notice.parse_result, notice.inspection_id) == ("", "", None, None)
+    assert written_before_failure == [12]  # the error hit a half-written ledger
+    assert (notice.review_state, notice.inspection_id) == ("pending", None)
     assert not IssueStatement.objects.exists() and not FeedbackIssue.objects.exists()
     assert not Inspection.objects.exists()
 
-    monkeypatch.undo()
-    notice_request_reparse(notice=notice)
-    notice.refresh_from_db()
-    assert notice.state == "parsed"
+    accept(notice)
+    assert notice.review_state == "accepted"
     assert IssueStatement.objects.filter(notice=notice).count() == 12

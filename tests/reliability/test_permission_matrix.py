@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 
 from disclosure.models import DisclosureChange, PublicComment
 from notices.models import Notice
+from review.models import Correction
 from tests.disclosure.factories import make_notice
 from tests.workbench.conftest import evidence_file
 from tracking import progress as workflow
@@ -62,6 +63,8 @@ class World:
     a_report: ProgressReport  # A's pending sign-off request, with an evidence file named after MARKER
     a_evidence: Evidence
     a_clerk_id: int
+    a_pending: Notice  # A's parsed notice waiting for review
+    a_correction: Correction  # a staff correction of it
 
 
 @dataclass
@@ -107,6 +110,8 @@ n, d, i, c = (lambda w: w.a_notice.pk), (lambda w: w.a_draft.pk), (lambda w: w.a
 r, e = (lambda w: w.a_report.pk), (lambda w: w.a_evidence.pk)
 STAFF_ACTION = expect(LOGIN, 403, 403, 403, 302)
 STAFF_PAGE = expect(LOGIN, 403, 403, 403, 200)
+p = lambda w: w.a_pending.pk  # noqa: E731
+STAFF_ONLY_API_OF_A = expect(403, 404, 403, 404, 200)
 PROBES = [
     Probe("home", "GET", lambda w: "/", expect(302, 302, 302, 302, 302)),
     Probe("healthz", "GET", lambda w: "/healthz", PUBLIC),
@@ -123,6 +128,16 @@ PROBES = [
     Probe("notices:withdraw", "POST", lambda w: f"/notices/{d(w)}/withdraw", expect(LOGIN, 404, 302, 404, 302)),
     # Re-parsing a parsed notice is staff's; the uploader may only retry a failed one.
     Probe("notices:reparse", "POST", lambda w: f"/notices/{d(w)}/reparse", expect(LOGIN, 404, 403, 404, 302)),
+    # --- review of parsed notices: staff alone decide what counts
+    Probe("review:queue", "GET", lambda w: "/review/", STAFF_PAGE, private=True),
+    Probe("review:notice", "GET", lambda w: f"/review/{p(w)}/", STAFF_PAGE),
+    Probe("review:accept", "POST", lambda w: f"/review/{p(w)}/accept", STAFF_ACTION),
+    Probe("review:reject", "POST", lambda w: f"/review/{p(w)}/reject", STAFF_ACTION,
+          data=lambda w: {"reason": "上传错了文件"}),
+    Probe("review:correct", "POST", lambda w: f"/review/{p(w)}/corrections", STAFF_ACTION,
+          data=lambda w: {"kind": "header", "title": "更正后的标题", "reason": "标题解析有误"}),
+    Probe("review:revoke", "POST", lambda w: f"/review/corrections/{w.a_correction.pk}/revoke", STAFF_ACTION,
+          data=lambda w: {"reason": "误操作"}),
     # --- staff review pages
     Probe("tracking:overview", "GET", lambda w: "/progress/", PROGRESS_PAGE, private=True),
     Probe("tracking:themes", "GET", lambda w: "/progress/themes/", PROGRESS_PAGE, private=True),
@@ -175,6 +190,7 @@ PROBES = [
     Probe("disclosure:set_window", "POST", lambda w: f"/public/manage/{n(w)}/window",
           expect(LOGIN, 404, 403, 404, 302),
           data=lambda w: {"start": timezone.localdate().isoformat(), "working_days": "15", "end": "", "reason": "更正"}),
+    Probe("disclosure:publish", "POST", lambda w: f"/public/manage/{d(w)}/publish", expect(LOGIN, 404, 403, 404, 302)),
     Probe("disclosure:unpublish", "POST", lambda w: f"/public/manage/{n(w)}/unpublish", expect(LOGIN, 404, 403, 404, 302)),
     Probe("disclosure:republish", "POST", lambda w: f"/public/manage/{n(w)}/republish", expect(LOGIN, 404, 403, 404, 302)),
     Probe("disclosure:export", "GET", lambda w: f"/public/manage/{n(w)}/comments.csv", PAGE_OF_A, label="csv"),
@@ -188,6 +204,10 @@ PROBES = [
     Probe("notice-detail", "GET", lambda w: f"/api/notices/{n(w)}/", API_OF_A),
     Probe("notice-reparse", "POST", lambda w: f"/api/notices/{d(w)}/reparse/", expect(403, 404, 403, 404, 202)),
     Probe("notice-withdraw", "POST", lambda w: f"/api/notices/{d(w)}/withdraw/", expect(403, 404, 200, 404, 200)),
+    Probe("notice-accept", "POST", lambda w: f"/api/notices/{p(w)}/accept/", STAFF_ONLY_API_OF_A),
+    Probe("notice-reject", "POST", lambda w: f"/api/notices/{p(w)}/reject/", STAFF_ONLY_API_OF_A,
+          data=lambda w: {"reason": "上传错了文件"}),
+    Probe("notice-corrections", "GET", lambda w: f"/api/notices/{p(w)}/corrections/", STAFF_ONLY_API_OF_A),
     Probe("api-root", "GET", lambda w: "/api/", PUBLIC),
     Probe("api-token", "POST", lambda w: "/api/auth/token/", expect(400, 400, 400, 400, 400),
           data=lambda w: {"username": "clerk_a", "password": "not-the-password"}, label="wrong password"),
@@ -252,10 +272,18 @@ def world(hospital_a, hospital_b, hospital_a_clerk, hospital_b_clerk) -> World:
     a_change = StatusChange.objects.create(issue=a_issue, kind=StatusChange.Kind.CLAIMED, old_value="not_stated",
                                            new_value="completed", notice=a_notice, reason="通报所述")
     a_comment = PublicComment.objects.create(notice=a_notice, issue=a_issue, text="请公开整改台账", client_hash="x")
+    a_pending = Notice.objects.create(
+        institution=hospital_a, uploaded_by=hospital_a_clerk, original_name="待审核.txt", sha256="e" * 64,
+        format="txt", size=12, file="notices/pending.txt", state="parsed", review_state="pending",
+        title="待审核的通报", raw_text="待审核的通报\n标题解析有误", confidence="low", review_reasons=["测试"],
+        parse_result={"parser_version": "test", "title": "待审核的通报", "issues": []},
+    )
+    a_correction = Correction.objects.create(notice=a_pending, kind="header", payload={"round": "第一轮"},
+                                             summary="巡察轮次：空 → 第一轮", reason="补充", created_by=None)
     a_report = workflow.report_submit(issue=a_issue, user=hospital_a_clerk, text="已完成整改。", request_signoff=True,
                                       files=[evidence_file(f"{MARKER}证明.pdf")])
     return World(a_notice, a_draft, a_issue, a_comment, a_change, a_report, a_report.evidence.get(),
-                 hospital_a_clerk.pk)
+                 hospital_a_clerk.pk, a_pending, a_correction)
 
 
 @pytest.fixture
@@ -275,7 +303,9 @@ def _snapshot():
     """What a refused request must leave exactly as it was."""
     return (
         list(Notice.objects.order_by("pk").values_list("pk", "state", "withdrawn_at", "unpublished",
-                                                       "disclosure_start", "disclosure_end", "attempts")),
+                                                       "disclosure_start", "disclosure_end", "attempts",
+                                                       "review_state", "published_at", "title")),
+        list(Correction.objects.order_by("pk").values_list("pk", "revoked_at")),
         list(FeedbackIssue.objects.order_by("pk").values_list("pk", "verification")),
         list(PublicComment.objects.order_by("pk").values_list("pk", "handled")),
         DisclosureChange.objects.count(),

@@ -1,8 +1,12 @@
 """Development set-up for ``make run``: demo accounts, then the sample notices through the upload path.
 
+Each sample is then accepted by ``demo_staff`` as a reviewer would (visible in
+its review history), so the overview is not empty; the first is published
+with a 公开期限 that includes today (recorded as a demo action), because every
+sample's own period has long passed and ``/public/`` would show nothing.
 Idempotent: accounts are reused (their passwords reset to the printed
-development ones) and the sha256 dedupe makes a second import harmless.
-Refuses to run in production.
+development ones), the sha256 dedupe makes a second import harmless, and an
+accepted or published sample is left as it is.  Refuses to run in production.
 """
 import time
 from pathlib import Path
@@ -11,9 +15,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
-from notices.models import ParseState
+from disclosure.services import notice_publish, notice_set_disclosure_window
+from disclosure.window import local_today
+from notices.models import AWAITING_REVIEW, ParseState
 from notices.selectors import notice_summary
 from notices.services import notice_create
+from review.services import notice_accept
 from tracking.models import InstitutionMember
 from tracking.roles import CLERK_GROUP, STAFF_GROUP
 
@@ -21,6 +28,9 @@ STAFF_USERNAME = "demo_staff"
 STAFF_PASSWORD = "zhenggai-staff-2026"
 CLERK_PASSWORD = "zhenggai-clerk-2026"
 DEFAULT_NOTICES = settings.BASE_DIR.parent / "shared" / "notices"
+DEMO_NOTE = "演示数据：setup_demo 以工作人员身份审核通过示例通报"
+DEMO_PUBLISH = "演示数据：示例通报的公开期限早已结束，setup_demo 设定一个包含今天的期限并发布，便于查看公开页面"
+DEMO_WORKING_DAYS = 15
 
 
 class Command(BaseCommand):
@@ -39,15 +49,30 @@ class Command(BaseCommand):
         paths = sorted(p for p in notices.glob("*") if p.is_file()) if notices.is_dir() else []
         if not paths:
             self.stdout.write(self.style.WARNING(f"未找到示例通报：{notices}"))
+        accepted = []
         for index, path in enumerate(paths, start=1):
             notice, created = notice_create(data=path.read_bytes(), filename=path.name, uploaded_by=staff)
             notice = _finished(notice, wait)
-            self.stdout.write(f"\n{path.name}：{'已导入' if created else '此前已导入'}，{notice.get_state_display()}")
+            if notice.state == ParseState.PARSED and notice.review_state in AWAITING_REVIEW:
+                notice = notice_accept(notice=notice, user=staff, note=DEMO_NOTE)
+            if notice.is_accepted:
+                accepted.append(notice)
+            self.stdout.write(f"\n{path.name}：{'已导入' if created else '此前已导入'}，{notice.status_label}")
             self._summary(notice)
             if notice.institution_id:
                 clerk = _account(f"clerk{index}", CLERK_PASSWORD, CLERK_GROUP)
                 InstitutionMember.objects.update_or_create(user=clerk, defaults={"institution": notice.institution})
                 self.stdout.write(f"  医院填报员账号：{clerk.username} / {CLERK_PASSWORD}（{notice.institution}）")
+        self._publish_one(accepted, staff)
+
+    def _publish_one(self, accepted, staff):
+        if not accepted or any(n.published_at for n in accepted):
+            return
+        notice, today = accepted[0], local_today()
+        notice = notice_set_disclosure_window(notice=notice, start=today, working_days=DEMO_WORKING_DAYS, user=staff,
+                                              reason=DEMO_PUBLISH)
+        notice_publish(notice=notice, user=staff, reason=DEMO_PUBLISH)
+        self.stdout.write(f"\n已发布公开（演示）：{notice}，公开期限 {notice.disclosure_start} 至 {notice.disclosure_end}")
 
     def _summary(self, notice):
         if notice.error:

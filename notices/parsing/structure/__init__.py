@@ -19,6 +19,7 @@ from ..result import (
     STATUS_NOT_STATED,
     DeclaredCounts,
     IssueSection,
+    OutlineEntry,
     ParsedCategory,
     ParsedIssue,
     ParsedNotice,
@@ -26,7 +27,7 @@ from ..result import (
 )
 from . import details, header
 from .classify import Classified, classify, title_of
-from .issues import build_issue, lines_text, statuses_by_number, statuses_from_summary
+from .issues import build_issue, group_statuses, lines_text, statuses_by_number, statuses_from_summary
 from .lines import Line, closing_start, make_lines
 from .normalize import Document, ends_terminal, normalize
 from .numerals import to_int
@@ -62,7 +63,9 @@ def parse_text(text: str) -> ParsedNotice:
 # A saved web page's furniture above the title: breadcrumbs, font size, source, date, counters.
 _CHROME_RE = re.compile(
     r"^(?:当前位置|您的位置|您现在的位置|首页|主页|字体|字号|【字号|【打印|【关闭|发布时间|发布日期|成文日期|信息来源|来源|"
-    r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间)|>|»|浏览次数|访问量|信息来源"
+    r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间|信息索引号|索引号|文件名称|发布机构|公开方式|主题分类|文号|"
+    r"公开范围|有效性|体裁分类)|>|»|浏览次数|访问量|信息来源"
+    r"|^[\u4e00-\u9fff]{2,8}\s*:\s*$|^[\d/\-.\s]{6,}$"  # a metadata label alone, an index number
 )
 
 
@@ -103,6 +106,7 @@ def _part_of(ln: Line, at_top: bool) -> str | None:
     return kind
 
 
+_PAGED_RE = re.compile(r"共\s*(\d{1,3})\s*页[^\n]{0,40}(?:下一页|尾页)")
 _HEADING_COUNT_RE = re.compile(r"[(（]\s*(?:共|共计)?\s*(\d{1,4}|[一二两三四五六七八九十百]{1,5})\s*(?:个|项|条)(?:问题)?\s*[)）]")
 
 
@@ -122,6 +126,23 @@ def _counts_from_status_headings(declared: DeclaredCounts, root: Node) -> Declar
         completed=declared.completed if declared.completed is not None else found.get(STATUS_COMPLETED),
         in_progress=declared.in_progress if declared.in_progress is not None else found.get(STATUS_IN_PROGRESS),
     )
+
+
+_ALL_DONE_RE = re.compile(r"(?:全部|均已|均|已全部|全部已)(?:完成整改|整改完成|整改到位|整改完毕|完成)")
+
+
+def _all_said_done(issues, declared: DeclaredCounts, about: list[Line]):
+    """「反馈的12个问题已全部完成整改」 with no issue stating its own status: all completed,
+    when the count said to be done is the count listed (so the sentence is about these issues)."""
+    if declared.completed != len(issues) or declared.issues not in (None, len(issues)) or declared.in_progress:
+        return issues
+    for ln in about:
+        for sent in re.split(r"[。;]", ln.match):
+            if _ALL_DONE_RE.search(sent) and "问题" in sent:
+                pos = ln.match.find(sent)
+                shown = ln.disp[pos:pos + len(sent)].strip()
+                return [dataclasses.replace(x, status=STATUS_COMPLETED, status_evidence=shown) for x in issues]
+    return issues
 
 
 def _lines_of(nodes: list[Node], lines: list[Line]) -> list[Line]:
@@ -223,12 +244,13 @@ def _parse(text: str) -> ParsedNotice:
             categories.append(ParsedCategory(number=numeral, title=shown, order=len(categories)))
         numeral_of[id(node)] = by_title[key]
     written = published or d_start or feedback  # 今年 / 明年 and 'still ahead' count from the notice's own date
+    groups = group_statuses(root)
     issues = []
     for i, node in enumerate(found.issues):
         cat = found.category_of.get(id(node))
         number = str(node.num) if node.style != "T" else str(i + 1)
         issues.append(build_issue(node, lines, i, number, numeral_of.get(id(cat)) if cat is not None else None,
-                                  context, written))
+                                  context, written, groups.get(id(node))))
     summary = _lines_of(found.parts["summary"], lines)
     if summary and issues:
         issues = statuses_from_summary(issues, summary)
@@ -237,9 +259,14 @@ def _parse(text: str) -> ParsedNotice:
         said = about + summary + _lines_of(nexts, lines)
         issues = statuses_by_number(issues, lines_text(said, "match"), lines_text(said))
     next_steps = "\n".join(lines_text(lines[n.start:n.end]) for n in nexts)
+    if issues and all(x.status == STATUS_NOT_STATED for x in issues):
+        issues = _all_said_done(issues, declared, about)
 
     warnings = _warnings(found, issues, categories, declared, institution)
-    reasons = [w.message for w in warnings if w.code in _DOUBT_CODES] + found.doubts
+    paged = _PAGED_RE.search(text)
+    if paged and int(paged.group(1)) > 1:
+        warnings.append(ParseWarning("paged_web_page", f"原网页显示共{paged.group(1)}页，此处可能只有其中一页，内容不完整"))
+    reasons = found.doubts + [w.message for w in warnings if w.code in _DOUBT_CODES]
 
     return ParsedNotice(
         parser_version=PARSER_VERSION,
@@ -267,7 +294,24 @@ def _parse(text: str) -> ParsedNotice:
         warnings=warnings,
         confidence=CONFIDENCE_LOW if reasons else CONFIDENCE_HIGH,
         review_reasons=list(dict.fromkeys(reasons)),
+        outline=_outline(root),
     )
+
+
+
+def _outline(root: Node) -> list[OutlineEntry]:
+    """Every heading with the role the classifier gave it (「一是」 items only inside problems are left out)."""
+    out = []
+    for node in root.walk():
+        if node.line is None or (node.style == "Y" and node.role in ("measure", "org_work", "next_steps", "")):
+            continue
+        role = node.role or ("status_group" if node.part == "status" else "text")
+        reason = node.reason or {"measure": "问题下的措施或分项", "sub_problem": "问题下的具体表现",
+                                 "org_work": "属于整改工作组织情况", "next_steps": "属于下一步打算"}.get(role, "")
+        out.append(OutlineEntry(line=node.start + 1, depth=node.depth, text=node.line.disp[:80], role=role, reason=reason))
+        if len(out) >= 5000:
+            break
+    return out
 
 
 def _warnings(found: Classified, issues, categories, declared, institution) -> list[ParseWarning]:
@@ -313,4 +357,4 @@ def _warnings(found: Classified, issues, categories, declared, institution) -> l
 # Warnings that mean the issues themselves may be wrong (not just a missing header field).
 _DOUBT_CODES = {"no_issues_found", "declared_issues_mismatch", "declared_categories_mismatch",
                 "declared_completed_mismatch", "declared_in_progress_mismatch", "unplaced_text",
-                "issue_numbering_gap", "category_without_issues", "institution_not_found"}
+                "issue_numbering_gap", "category_without_issues", "institution_not_found", "paged_web_page"}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .details import classify_status, status_of_section_title
 from .lines import Line
 from .outline import Node
-from .wording import action_words, category_words, part_of_notice, shortcoming_words, strong_shortcoming
+from .wording import action_words, category_words, opens_with_action, part_of_notice, shortcoming_words, strong_shortcoming
 
 _ISSUE_LABEL_RE = re.compile(
     r"(?:^|[。;；\s])[【\[]?(?:整改|问题|落实|进展|完成|推进)[\u4e00-\u9fff]{0,6}(?:情况|措施|状态|进度|进展|结果|成效|举措|时限|描述|表现)"
@@ -93,7 +93,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     members = _members(region, out)
     levels = _levels(members)
     if not levels:
-        out.doubts.append("问题清单下没有编号的问题")
+        out.doubts.append("问题清单标题下没有找到编号的问题（可能只是节选或分页）")
         _collect_text(region, set(), out, lines)
         return out
     cat_levels, problem_level, reason, doubt = _choose(levels, lines)
@@ -133,6 +133,7 @@ def classify(root: Node, lines: list[Line]) -> Classified:
     out.categories = seen
     out.empty_categories = [n for lv in cat_levels[:1] for n in lv.nodes if n not in seen]
     _check_sequence(issues, out)
+    _check_skipped(root, issues, problem_level, out)
     _collect_text(region, issue_ids, out, lines)
     return out
 
@@ -261,6 +262,7 @@ def _stats(level: Level, lines: list[Line], counted: frozenset[str]) -> dict[str
         "label": sum(owns_label(x, lines) for x in level.nodes) / n,
         "finding": sum(strong) / n,
         "measure": sum(bool(action_words(t)) for t in titles) / n,
+        "opens": sum(bool(opens_with_action(t)) for t in titles) / n,
         "category": sum(bool(category_words(t)) or x.style == "C" for x, t in zip(level.nodes, titles)) / n,
         "bare_parent": sum(bool(x.children) and "。" not in x.line.rest.rstrip("。") and len(t) <= 80
                            for x, t in zip(level.nodes, titles)) / n,
@@ -304,7 +306,7 @@ def _choose(levels: list[Level], lines: list[Line]):
         if deeper.style == "P" or not _splits(chosen, deeper):
             break  # 「问题：…」 under a numbered heading, or one item per heading: parts of it, not a finer list
         labelled = d["label"] >= 0.5 and c["label"] < 0.3
-        finer = d["finding"] >= 0.6 and d["measure"] <= 0.2 and c["parents"] >= 0.6 and c["label"] < 0.5
+        finer = (d["finding"] >= 0.6 and d["opens"] <= 0.2 and c["parents"] >= 0.6 and c["label"] < 0.5)
         if labelled or finer:
             chosen = deeper
             reason = (f"{deeper.label}一级：{round(d['label'] * d['n'])}个标题带整改情况/状态" if labelled else
@@ -333,6 +335,8 @@ def _splits(upper: Level, lower: Level) -> bool:
 
 def _why_category(node: Node) -> str:
     words = category_words(title_of(node))
+    if len(words) > 12:
+        words = words[:5] + "…" + words[-5:]
     return f"问题类别（「{words}」）" if words else "问题类别：下一级是编号的问题"
 
 
@@ -371,7 +375,7 @@ def _refine(issues: list[Node], lines: list[Line]) -> list[Node]:
             continue
         labelled = sum(owns_label(c, lines) for c in subs) / len(subs)
         findings = sum(bool(strong_shortcoming(t)) for t in titles) / len(subs)
-        actions = sum(bool(action_words(t)) for t in titles) / len(subs)
+        actions = sum(bool(opens_with_action(t)) for t in titles) / len(subs)
         if (labelled >= 0.5 and findings >= 0.5) or (findings >= 0.6 and actions <= 0.2 and len(subs) >= 2):
             for child in subs:
                 child.reason = f"{title_of(node)[:20]}下的具体问题（写明不足）"
@@ -393,12 +397,28 @@ def _under_containers(node: Node, cats: set[int]) -> bool:
 
 # ------------------------------------------------------------------ checks and leftovers
 def _check_sequence(issues: list[Node], out: Classified) -> None:
-    for node in issues:
+    for prev, node in zip([None] + issues, issues):
         if node.how == "gap":
-            prev = node.parent.children[node.parent.children.index(node) - 1] if node.parent else None
             out.gaps.append(f"{prev.num if prev else '?'}→{node.num}")
         elif node.how == "repeat":
             out.gaps.append(f"{node.num}重复")
+
+
+def _check_skipped(root: Node, issues: list[Node], level: Level, out: Classified) -> None:
+    """A marker of the problems' own style that fit no sequence (「7.」 after 「2.」) inside a
+    problem: an issue may have been lost there, or the numbering is wrong."""
+    inside = {id(n) for issue in issues for n in issue.walk()}
+    lo = min((n.start for n in issues), default=0)
+    hi = max((n.end for n in issues), default=0)
+    for ln, holder in root.skipped:
+        if ln.kind == level.style and lo <= ln.idx < hi and len(ln.rest) <= 120:
+            before = holder
+            while id(before) in inside and before not in issues:
+                before = before.parent
+            out.gaps.append(f"{before.num if before is not None else '?'}→{ln.num}")
+
+
+_INTRO_MAX = 150  # a paragraph introducing a list; longer text in a list heading's body is doubted
 
 
 def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, lines: list[Line]) -> None:
@@ -410,9 +430,11 @@ def _collect_text(region: list[Node], issue_ids: set[int], out: Classified, line
             if any(id(a) in issue_ids for a in _ancestors(node)):
                 continue
             end = node.children[0].start if node.children else node.end
+            empty = node.role == "category" and not node.children  # its text may be an unnumbered problem
             for ln in lines[node.start + 1:end]:
-                if _INTRO_RE.search(ln.match) or len(ln.match) < 6 or status_of_section_title(ln.match.strip()) \
-                        or classify_status(ln.match):
+                if (len(ln.match) <= _INTRO_MAX and not ln.kind and not empty) or _INTRO_RE.search(ln.match) \
+                        or len(ln.match) < 6 \
+                        or status_of_section_title(ln.match.strip()) or classify_status(ln.match):
                     out.intros.append(ln)
                 else:
                     out.unplaced.append(ln)

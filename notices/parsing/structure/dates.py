@@ -24,7 +24,7 @@ DATE_RE = re.compile(
     rf"(?:(?:{_Y}\s*|(?P<ry>今年|本年|明年)\s*)?{_M}(?:\s*{_D}|{_TAIL})"
     r"|(?P<iy>(?:19|20)\d{2})[-./](?P<im>1[0-2]|0?[1-9])[-./](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
     r"|(?P<yy>(?:19|20)\d{2})\s*年(?P<ytail>底|末|年底|年末|上半年|下半年)"
-    r"|(?P<ny>今年|本年|明年|年)(?P<ntail>底|末)"
+    r"|(?P<ny>今年|本年|明年|年)年?(?P<ntail>底|末)"
     # a date whose 年 and 月 a website stripped: 「2024812日」「1025日」 (decoded only when one reading is valid)
     r"|(?<![\d.])(?P<sy>(?:19|20)\d{2})(?P<smd>\d{2,4})[日号]|(?<![\d.])(?P<smd2>\d{3,4})日)"
 )

@@ -124,6 +124,10 @@ def _bounded(full: str, whole: str) -> bool:
     return False
 
 
+# Characters a place name never holds but the words around a name often do.
+_NOT_A_PLACE_RE = re.compile(r"[对向日号在与和的了至于由为及从被把将同经按据根从到月年期间时并等是其该本我]")
+
+
 def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
     """市中医院 → 清远市中医院 when the text (or an address) shows the place."""
     counts: Counter[str] = Counter()
@@ -134,6 +138,8 @@ def _extend_with_place(name: str, whole: str, places: list[str]) -> str:
         run_text = re.sub(r"^.*?(?:中共|中国共产党)", "", run.group(0))
         for k in range(1, min(6, len(run_text)) + 1):
             prefix = run_text[-k:]
+            if _NOT_A_PLACE_RE.search(prefix):
+                break  # 「…12日对市卫生健康委」: 日对 is a date and a preposition, not a place
             if name[0] in _ADMIN or prefix[-1] in _ADMIN:
                 counts[prefix] += 1
     best = None

@@ -44,25 +44,33 @@ def split_title(rest_m: str, rest_d: str) -> tuple[str, int]:
     return rest_d[skip:skip + len(title_m)].strip(), body_start
 
 
-def status_context(node: Node) -> tuple[str | None, str]:
-    """The status of the group an issue sits in, and that group's heading."""
-    current = node
-    while current.parent is not None:
-        parent = current.parent
-        for sibling in reversed(parent.children[:parent.children.index(current)]):
-            if sibling.style == "T" and sibling.part == "status":
-                st = status_of_section_title(sibling.line.match.strip())
-                if st:
-                    return st, sibling.line.disp.strip()
+def group_statuses(root: Node) -> dict[int, tuple[str, str]]:
+    """For every heading, the status of the group it sits in and that group's heading:
+    a status title before it among its siblings (「正在整改的问题」), else a status
+    heading above it, else its parent's group.  One pass over the outline."""
+    out: dict[int, tuple[str, str]] = {}
+    stack: list[tuple[Node, tuple[str, str] | None]] = [(root, None)]
+    while stack:
+        parent, inherited = stack.pop()
+        own = inherited
         if parent.line is not None and (parent.role == "status_group" or (parent.style == "T" and parent.part == "status")):
             st = status_of_section_title((parent.line.rest if parent.style != "T" else parent.line.match).strip())
             if st:
-                return st, parent.line.disp.strip()
-        current = parent
-    return None, ""
+                own = (st, parent.line.disp.strip())
+        current = own
+        for child in parent.children:
+            if child.style == "T" and child.part == "status" and not child.children:
+                st = status_of_section_title(child.line.match.strip())
+                if st:
+                    current = (st, child.line.disp.strip())
+            if current is not None:
+                out[id(child)] = current
+            stack.append((child, current))
+    return out
 
 
-def build_issue(node: Node, lines: list[Line], order: int, number: str, category, context, now=None) -> ParsedIssue:
+def build_issue(node: Node, lines: list[Line], order: int, number: str, category, context, now=None,
+                group: tuple[str, str] | None = None) -> ParsedIssue:
     """One ``ParsedIssue`` from a problem heading and everything under it."""
     head = node.line
     others = lines[node.start + 1:node.end]
@@ -75,7 +83,7 @@ def build_issue(node: Node, lines: list[Line], order: int, number: str, category
     text_m = rest_m + ("\n" + lines_text(others, "match") if others else "")
     text_d = rest_d + ("\n" + lines_text(others) if others else "")
     status, evidence, weak = details.issue_status(rest_m[:body_start], body_m)
-    group_status, group_heading = status_context(node)
+    group_status, group_heading = group or (None, "")
     if (status == STATUS_NOT_STATED or weak) and group_status:
         status, evidence = group_status, group_heading
     elif evidence:
@@ -99,6 +107,7 @@ def build_issue(node: Node, lines: list[Line], order: int, number: str, category
         measures=measures,
         sections=sections,
         actions=actions,
+        reason=node.reason,
     )
 
 

@@ -57,8 +57,8 @@ _PAGE_RE = re.compile(
 # (on the match view)
 L1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.](?![\d一二三四五六七八九十])")
 L2_RE = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)\s*[、.]?")
-L3_RE = re.compile(r"^(\d{1,3})\s*(?:[.、](?![\dA-Za-z%])|\)(?=\s*[^\d\s]))")
-L4_RE = re.compile(r"^\((\d{1,3})\)\s*[、.]?")
+L3_RE = re.compile(r"^(\d{1,4})\s*(?:[.、](?![\dA-Za-z%])|\)(?=\s*[^\d\s]))")
+L4_RE = re.compile(r"^\((\d{1,4})\)\s*[、.]?")
 L5_RE = re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")
 Q_RE = re.compile(r"^(?:【|\[)?(?:反馈)?(?:问题|第)([一二三四五六七八九十\d]{1,3})(?:个问题)?\s*(?:[:、.]|】|\])")
 # 「第一类问题：…」「第二方面：…」: a category heading numbered in words
@@ -298,12 +298,19 @@ def _raw_lines(text: str) -> list[str]:
     if "|" in text or "\t" in text:
         raw = _untable(raw)
     for line in raw:
-        line = line.replace("\t", " ").strip()
+        line = line.replace("\t", " ").strip().lstrip("•·●◆■▪").strip()
         if " " in line:
             line = _INNER_SPACE_RE.sub("", line)
         if line and (len(line) > 24 or not _PAGE_RE.match(line)):
             lines.append(line)
     return lines
+
+
+# A saved web page's own furniture: links to other articles, print/close buttons, pagination.
+_WEB_FURNITURE_RE = re.compile(
+    r"^(?:上一篇|下一篇|上一条|下一条|相关链接|相关阅读|【?相关链接】?|分享到|扫一扫|打印本页|关闭窗口)"
+    r"|^(?:【[^】]{2,6}】\s*){2,}$|^共\s*\d+\s*页.*(?:下一页|尾页)|^(?:首页|上一页|下一页|尾页)(?:\s+(?:首页|上一页|下一页|尾页|\d+))+$"
+)
 
 
 def _drop_running_headers(lines: list[str]) -> list[str]:
@@ -368,7 +375,7 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
 
 
 def normalize(text: str) -> Document:
-    lines = _drop_running_headers(_raw_lines(text))
+    lines = _drop_running_headers([ln for ln in _raw_lines(text) if not _WEB_FURNITURE_RE.search(ln)])
     joined = fold("\n".join(lines))
     folded = joined.split("\n")
     simplified = fold_traditional(joined)

@@ -44,6 +44,7 @@ class Node:
     shape: tuple = ()  # what the heading looks like, to tell which sequence a number continues
     role: str = ""  # set by the classifier
     reason: str = ""  # why the classifier chose the role, in Chinese
+    skipped: list = field(default_factory=list)  # (root only) marker lines that fit no sequence
 
     def last_child(self, style: str) -> Node | None:
         for child in reversed(self.children):
@@ -84,6 +85,8 @@ def build_outline(lines: list[Line], stop: int, part_of: PartOf) -> Node:
         if placed is None:
             part = part_of(ln, len(stack) == 1)
             if not part:
+                if ln.kind and ln.kind != "Y":
+                    root.skipped.append((ln, stack[-1]))
                 continue  # text of the heading above
             placed = (_title_container(stack, part, pos), "title")
         parent, how = placed[:2]
@@ -117,6 +120,8 @@ def _place(stack: list[Node], ln: Line, nxt: Line | None, last_under) -> tuple[N
             g = last_under.get((style, parent.style, parent.depth))
             if g is not None and g.parent is not parent and n == g.num + 1:
                 weaker.insert(0, (parent, "run-on"))
+            elif g is not None and g.parent is not parent and parent is stack[-1] and n > g.num + 1:
+                weaker.append((parent, "jump"))  # 「7.」 opening a category after 「2.」: numbers skipped
     if continuing:
         if len(continuing) == 1:
             return continuing[0], "continue"
@@ -132,10 +137,10 @@ def _place(stack: list[Node], ln: Line, nxt: Line | None, last_under) -> tuple[N
     for parent, how in weaker:
         if how == "run-on":
             return parent, how
-        sibling = parent.last_child(style)
+        sibling = parent.last_child(style) or last_under.get((style, parent.style, parent.depth))
         alike = _likeness(shape, sibling)
-        if how == "gap" and alike >= 5:
-            return parent, how
+        if how in ("gap", "jump") and alike >= 5:
+            return parent, "gap"
         if how == "repeat" and alike >= 5 and shape[3] and sibling.shape[3]:
             return parent, how
     # 「5.」 among 「（4）」「（6）」: one list printed two ways (the same numerals, other brackets)

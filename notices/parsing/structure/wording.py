@@ -34,6 +34,7 @@ _ACTION_START_RE = re.compile(
     r"抓好|抓实|抓牢|抓细|做好|做实|做细|推进|推动|强化|加强|提高|提升|完善|健全|建立|建设|细化|压实|压紧|落实|规范|优化|"
     r"开展|制定|修订|迅速|统一|夯实|筑牢|构建|打造|实施|增强|树牢|树立|深化|巩固|拓展|贯彻|学习|严抓|严守|从严|守牢|织密|"
     r"转化|注重|突出|对标|对照|紧盯|紧扣|压紧压实|高位推动|精心|周密|迅速|及时|主动|层层|逐项|建章立制|以[\u4e00-\u9fff]{1,4}[促为带保强]|"
+    r"针对|组织|召开|印发|出台|成立|依托|利用|结合|按照|根据|通过|邀请|聘请|约谈|督促|指导|清理|清退|追缴|补齐|整合|"
     r"提高政治站位|强化组织领导|加强组织领导|统一思想|统一认识)"
 )
 _CATEGORY_RE = re.compile(
@@ -69,6 +70,13 @@ def action_words(title: str) -> str:
     """The opening verb that makes ``title`` read as a measure (only when it names no shortcoming)."""
     if shortcoming_words(title):
         return ""
+    m = _ACTION_START_RE.match(title.lstrip("“\"‘"))
+    return m.group(0) if m else ""
+
+
+def opens_with_action(title: str) -> str:
+    """The opening verb of ``title`` whatever else it says: 「针对学习不深入的问题，组织专题学习」
+    names a shortcoming but is a measure taken against it."""
     m = _ACTION_START_RE.match(title.lstrip("“\"‘"))
     return m.group(0) if m else ""
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notices', '0003_parse_confidence'),
+        ('notices', '0004_review_states'),
     ]
 
     operations = [
