@@ -29,7 +29,7 @@ from tracking.models import IssueStatement
 from . import rules
 from .models import Notice, ParseState
 from .parsing import NoticeFileError, parse_bytes
-from .parsing.extract import ExtractContext, Limits
+from .parsing.extract import ExtractContext, Limits, using_context
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,8 @@ def notice_apply_parse(*, notice_id: int) -> str:
         notice_fail(notice_id=notice_id, message="原始文件在存储中找不到，请联系系统管理员", code="file_missing")
         return "failed"
     try:
-        extracted, parsed = parse_bytes(data, notice.original_name, _extract_context(notice_id))
+        with using_context(_extract_context(notice_id)):
+            extracted, parsed = parse_bytes(data, notice.original_name)
     except NoticeFileError as exc:
         notice_fail(notice_id=notice_id, message=exc.message, code=exc.code)
         return "failed"

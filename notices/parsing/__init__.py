@@ -21,17 +21,17 @@ def parse_text(text: str) -> ParsedNotice:
 def parse_bytes(data: bytes, filename: str, ctx=None):
     """Extract and parse; returns ``(ExtractedText, ParsedNotice)`` or raises ``NoticeFileError``.
 
-    ``ctx`` (an ``extract.ExtractContext``) carries the limits and the OCR
-    progress callback.  What the extraction knows about its own reliability
+    ``ctx`` (an ``extract.ExtractContext``, by default the one set with
+    ``extract.using_context``) carries the limits and the OCR progress callback.  What the extraction knows about its own reliability
     is folded into the parse: OCR'd text caps the confidence at medium and
     adds its review reason, so callers only copy ``confidence`` and
     ``review_reasons``.
     """
     import dataclasses
 
-    from .extract import DEFAULT_CONTEXT, extract_text
+    from .extract import extract_text
 
-    extracted = extract_text(data, filename, ctx or DEFAULT_CONTEXT)
+    extracted = extract_text(data, filename, ctx)
     parsed = parse_text(extracted.text)
     cap = extracted.max_confidence
     if cap is not None or extracted.review_reasons:

@@ -23,12 +23,14 @@ from typing import Callable
 
 from ..errors import NoticeFileError
 from ._text import han_count, strip_controls
-from .base import DEFAULT_CONTEXT, FORMATS, ExtractContext, ExtractedText, Limits  # noqa: F401 (re-exported)
+from .base import (  # noqa: F401 (re-exported)
+    DEFAULT_CONTEXT, FORMATS, ExtractContext, ExtractedText, Limits, current_context, using_context,
+)
 from .budget import limit_exceeded
 from .sniff import ACCEPTED_HINT, extension_of, looks_like_mhtml, sniff_format
 
 __all__ = [
-    "DEFAULT_CONTEXT", "EXTRACTORS", "ExtractContext", "ExtractedText", "FORMATS", "Limits", "MAX_BYTES", "extract_text", "get_extractor",
+    "DEFAULT_CONTEXT", "EXTRACTORS", "ExtractContext", "using_context", "ExtractedText", "FORMATS", "Limits", "MAX_BYTES", "extract_text", "get_extractor",
 ]
 
 logger = logging.getLogger(__name__)
@@ -60,8 +62,12 @@ def get_extractor(fmt: str) -> Extractor:
     return module.extract
 
 
-def extract_text(data: bytes, filename: str, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText:
-    """Return the text of an uploaded notice, or raise ``NoticeFileError``."""
+def extract_text(data: bytes, filename: str, ctx: ExtractContext | None = None) -> ExtractedText:
+    """Return the text of an uploaded notice, or raise ``NoticeFileError``.
+
+    ``ctx`` defaults to the one set by ``using_context`` (or the default limits).
+    """
+    ctx = ctx or current_context()
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     elif not isinstance(data, bytes):

@@ -1,6 +1,8 @@
 """What every extractor gets (an immutable context) and returns (``ExtractedText``)."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -48,6 +50,24 @@ class ExtractContext:
 
 
 DEFAULT_CONTEXT = ExtractContext()
+
+# The context of the extraction running in this thread/task, for callers that
+# go through ``parse_bytes(data, filename)`` without passing one.
+_current: contextvars.ContextVar[ExtractContext] = contextvars.ContextVar("extract_context", default=DEFAULT_CONTEXT)
+
+
+def current_context() -> ExtractContext:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def using_context(ctx: ExtractContext):
+    """``with using_context(ctx): parse_bytes(data, name)`` — limits and progress for what runs inside."""
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
 
 
 @dataclass
