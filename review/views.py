@@ -63,7 +63,17 @@ def notice_review(request, pk):
         "statuses": [(value, label) for value, label in RectificationStatus.choices if value in STATUSES],
         "header_fields": _header_fields(layout.result),
         "stale": [c for c in layout.corrections if not c.is_revoked and c.outcome == Correction.Outcome.STALE],
+        "outline": [(entry, OUTLINE_ROLES.get(entry.role, entry.role)) for entry in layout.parsed.outline],
     })
+
+
+# What the parser took each heading to be (ParsedNotice.outline roles), as a reviewer reads it.
+OUTLINE_ROLES = {
+    "org_work": "整改工作组织情况（不是问题）", "problem_list": "问题清单", "status_group": "按整改状态分组",
+    "category": "问题类别", "problem_group": "问题分组标题", "problem": "反馈问题", "sub_problem": "问题的具体表现",
+    "measure": "整改措施或分项", "next_steps": "下一步打算（不是问题）", "immediate": "立行立改事项",
+    "summary": "汇总表", "text": "未归类",
+}
 
 
 def _header_fields(result):

@@ -85,6 +85,9 @@ def test_hostile_shapes_stay_linear():
         "巡察整改" + "[bookmark:" * 50000,
         "中共某市中医院委员会关于巡察整改的通报\n对市中医院开展巡察。\n" + "".join(f"甲{i}乙市中医院，" for i in range(10000)),
         "一、巡察整改\n1.问题。\n欢迎监督。" + "2024年1月1日，" * 20000,
+        # found by the fuzz test: a heading of unclosed brackets (a status-title regex went quadratic)
+        "一、巡察整改情况\n二、" + "整改" * 3000 + "（" * 15000 + "\n1.问题。整改情况：已完成。\n",
+        "一、巡察整改情况\n" + "“" * 20000 + "\n1.问题。\n",
     ]
     for text in cases:
         assert _cpu_ms(text, 1) < 1500, text[:20]

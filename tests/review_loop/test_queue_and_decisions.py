@@ -126,3 +126,14 @@ def test_a_staff_upload_of_bytes_a_hospital_uploaded_meanwhile_is_not_filed_twic
     assert not FeedbackIssue.objects.exists()
     accept(by_clerk, staff)
     assert FeedbackIssue.objects.count() == 1
+
+
+def test_the_review_page_says_what_the_parser_took_each_heading_for_and_why(
+        upload, hospital_a_clerk, login, staff, samples):
+    sample = next(p for p in samples if p.name.startswith("001"))
+    pending = upload(hospital_a_clerk, sample.name, sample.read_bytes())
+    page = login(staff).get(f"/review/{pending.pk}/").content.decode()
+    outline = page.split('id="outline"')[1].split("</section>")[0]
+    assert "一、医院党总支及主要负责人组织落实整改情况" in outline and "整改工作组织情况（不是问题）" in outline
+    assert "1.学习内容不聚焦，贯彻落实有差距。" in outline and "反馈问题" in outline
+    assert "「1.」一级：12个标题带整改情况/状态" in outline  # the reason, from the parser

@@ -74,7 +74,8 @@ def title_of(node: Node) -> str:
     cut = _TITLE_CUT_RE.search(rest)
     end = min(x.start() for x in (label, cut) if x) if (label or cut) else len(rest)
     title = rest[:end].strip().rstrip(":：,，")
-    return title or rest.strip().rstrip("。:：")  # a heading that is only a label: 「一、整改情况：」
+    # a heading that is only a label (「一、整改情况：」) is read by its label; no title is longer than 200
+    return (title or rest.strip().rstrip("。:："))[:200]
 
 
 def owns_label(node: Node, lines: list[Line]) -> bool:

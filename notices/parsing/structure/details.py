@@ -251,7 +251,9 @@ def title_status_clause(title: str) -> str:
 
 def status_of_section_title(title: str) -> str | None:
     """「已整改的问题」「正在整改的问题」「需长期坚持的问题(7个)」 → status."""
-    t = re.sub(r"[(（][^)）]*[)）]$", "", title).strip("。:： ")
+    if len(title) > 60:
+        return None  # a status group's title is short; this also keeps hostile lines linear
+    t = re.sub(r"[(（][^)）]{0,30}[)）]$", "", title).strip("。:： ")
     m = re.match(r"^(?:关于)?(.{2,14}?)(?:的)?(?:问题|事项|任务|整改事项|整改任务|整改问题)(?:清单)?(?:及|和)?(?:整改)?(?:情况)?$", t)
     if not m:
         return None

@@ -110,12 +110,14 @@ PROBLEM_LIST_TITLE_RE = re.compile(
     r"存在的问题|发现的问题|指出的问题|整改事项|整改台账|问题.{0,4}(?:整改|落实)"
 )
 SUMMARY_TITLE_RE = re.compile(r"(?:情况|进展|问题|状态|清单)(?:汇总|一览)(?:表)?$|(?:汇总|一览|统计)表$|整改(?:完成)?情况(?:汇总|统计)")
-_QUOTED = re.compile(r"“[^”]*”")
+_QUOTED = re.compile(r"“[^”]{0,80}”")
 
 
 def part_of_notice(title: str, *, after_issues: bool = False) -> tuple[str, str] | None:
     """("next" | "immediate" | "status" | "summary" | "org" | "problems", the words) for a top-level title."""
     t = title.strip().rstrip("。:：")
+    if len(t) > 120:
+        return None  # no part of a notice has a title this long
     plain = _QUOTED.sub("", t)
     if NEXT_TITLE_RE.match(t):
         return "next", t
