@@ -1,6 +1,6 @@
 """Parse benchmark: extract + structure-parse each sample notice, in process.
 
-    .venv/bin/python bench/parse_bench.py [--reps N] [--no-formats]
+    .venv/bin/python bench/parse_bench.py [--reps N] [--no-formats] [--no-ocr]
 
 For every sample notice in ../shared/notices it times ``extract_text`` +
 ``parse_text`` (what an upload costs, minus Django and the database) over N
@@ -8,7 +8,11 @@ repetitions after a warm-up, and prints the median, the 95th percentile and
 the throughput beside a floor: reading the file and running one regular
 expression over its text, the least any parser must do.  A synthetic 40 KB
 notice checks the size target, and (unless --no-formats) one notice is also
-timed as .docx, .html and .pdf to show what the format costs.
+timed as .docx, .html, .pdf, .ofd and .doc to show what the format costs.
+Two more tables (unless --no-formats): the PDF text reader (PDFium) beside
+pdfminer.six on the same five sample PDFs, as a ratio; and OCR of one
+sample printed, sealed and scanned at 200 dpi, in seconds per page
+(unless --no-ocr).
 
 No Django, no database: only ``notices.parsing``.
 """
@@ -117,10 +121,47 @@ def bench_file(path: Path | None, data: bytes, name: str, reps: int, split: bool
     return times, parts, floor
 
 
+def pdf_readers(builders, reps: int) -> None:
+    """PDFium (what extract_text uses) beside pdfminer.six's layout analysis (what it used), same PDFs."""
+    import io
+
+    from pdfminer.high_level import extract_text as pdfminer_text
+
+    from notices.parsing.extract import pdf
+
+    print()
+    print(f"{'PDF text reader':<26} {'KB':>6} {'pdfium':>8} {'pdfminer':>8} {'ratio':>7}")
+    total_new = total_old = 0.0
+    for path in SAMPLES:
+        data = builders.to_pdf(path.read_text("utf-8"))
+        new = statistics.median(timed(lambda: pdf.extract(data), reps))
+        old = statistics.median(timed(lambda: pdfminer_text(io.BytesIO(data)), max(3, reps // 5), warmup=1))
+        total_new, total_old = total_new + new, total_old + old
+        print(f"{path.name[:24] + '.pdf':<26} {len(data) / 1024:6.1f} {new:8.2f} {old:8.2f} {old / new:6.1f}x")
+    print(f"{'all five':<26} {'':6} {total_new:8.2f} {total_old:8.2f} {total_old / total_new:6.1f}x")
+
+
+def ocr_row(builders) -> None:
+    """One sample printed, sealed, scanned at 200 dpi, then read by OCR: seconds per page."""
+    from notices.parsing.extract import ocr
+
+    ocr.engine()  # model loading is once per worker process, not per notice
+    sample = SAMPLES[1]
+    data = builders.to_scanned_pdf(sample.read_text("utf-8"), seed=1)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = extract_text(data, "scan.pdf")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print()
+    print(f"{'scanned PDF (OCR)':<26} {'pages':>6} {'s/page':>8} {'cpu s/pg':>8} {'conf':>6}")
+    print(f"{sample.name[:3] + ' 200 dpi, sealed':<26} {result.pages:6d} {wall / result.pages:8.2f} "
+          f"{cpu / result.pages:8.2f} {result.ocr_confidence:6.3f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=200)
-    ap.add_argument("--no-formats", action="store_true", help="skip the docx/html/pdf timings")
+    ap.add_argument("--no-formats", action="store_true", help="skip the docx/html/pdf/ofd/doc, PDF reader and OCR timings")
+    ap.add_argument("--no-ocr", action="store_true", help="skip the scanned-PDF (OCR) row")
     ap.add_argument(
         "--clock",
         choices=("wall", "cpu"),
@@ -193,12 +234,18 @@ def main() -> int:
                 ("utf-16.txt", b"\xff\xfe" + notice.encode("utf-16-le"), args.reps),
                 (".docx (auto-numbered)", builders.to_docx(notice, auto_numbering=True)[0], max(10, args.reps // 10)),
                 (".html (site page)", builders.to_html(notice), max(10, args.reps // 10)),
-                (".pdf (STSong CID font)", builders.to_pdf(notice), 5),
+                (".pdf (STSong CID font)", builders.to_pdf(notice), max(10, args.reps // 10)),
+                (".ofd (GB/T 33190)", builders.to_ofd(notice), max(10, args.reps // 10)),
             ]
+            if builders.soffice():
+                variants.append((".doc (via LibreOffice)", builders.to_doc(notice), 3))
             for label, data, reps in variants:
                 suffix = label.split(" ")[0] if label.startswith(".") else "." + label.split(".")[-1]
                 times, parts, _ = bench_file(None, data, "x" + suffix, reps)
                 print(row(f"{sample.name[:3]} {label}", len(data), times, parts, None)[0])
+            pdf_readers(builders, max(5, args.reps // 20))
+            if not args.no_ocr:
+                ocr_row(builders)
 
     print()
     verdict = "met" if ok else "NOT met"

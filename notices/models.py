@@ -56,7 +56,17 @@ class NoticeFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     HTML = "html", "网页"
     DOC = "doc", "旧版Word"
+    OFD = "ofd", "OFD"
+    IMAGE = "image", "图片"
     UNKNOWN = "unknown", "未知"
+
+
+class TextSource(models.TextChoices):
+    """Where the parsed text came from."""
+
+    TEXT = "text", "文件文字"
+    OCR = "ocr", "OCR识别"
+    CONVERTED = "converted", "格式转换"
 
 
 def notice_upload_path(notice, filename):
@@ -117,6 +127,11 @@ class Notice(models.Model):
     parse_duration_ms = models.PositiveIntegerField("解析耗时（毫秒）", null=True, blank=True)
     raw_text = models.TextField("提取文本", blank=True)
     text_encoding = models.CharField("文本编码", max_length=40, blank=True)
+    text_source = models.CharField("文字来源", max_length=10, choices=TextSource.choices, blank=True)
+    ocr_confidence = models.FloatField("OCR平均置信度", null=True, blank=True)
+    # Pages recognised so far by OCR while parsing (the upload page shows 「识别第3/7页」).
+    progress_done = models.PositiveIntegerField("已识别页数", default=0)
+    progress_total = models.PositiveIntegerField("待识别页数", default=0)
     # --- what the notice says about itself
     title = models.TextField("标题", blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True)

@@ -29,11 +29,16 @@ from tracking.models import IssueStatement
 from . import rules
 from .models import Notice, ParseState
 from .parsing import NoticeFileError, parse_bytes
+from .parsing.extract import ExtractContext, Limits, using_context
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED_EXTENSIONS = {"txt": "txt", "docx": "docx", "pdf": "pdf", "html": "html", "htm": "html", "doc": "doc"}
-ACCEPTED_LABEL = "文本（.txt）、Word（.docx/.doc）、PDF（.pdf）、网页（.html/.htm）"
+ACCEPTED_EXTENSIONS = {
+    "txt": "txt", "docx": "docx", "pdf": "pdf", "html": "html", "htm": "html", "doc": "doc", "wps": "doc",
+    "ofd": "ofd", "jpg": "image", "jpeg": "image", "png": "image", "tif": "image", "tiff": "image",
+}
+ACCEPTED_LABEL = ("文本（.txt）、Word（.docx/.doc/.wps）、PDF（.pdf，含扫描件）、OFD（.ofd）、网页（.html/.htm）、"
+                  "扫描或拍照图片（.jpg/.png/.tif）")
 GENERIC_FAILURE = "解析时发生内部错误，已记录，请稍后点击「重新解析」；如仍失败请联系巡察办"
 
 
@@ -104,7 +109,8 @@ def notice_apply_parse(*, notice_id: int) -> str:
 
     claimed = Notice.objects.filter(
         pk=notice_id, state__in=[ParseState.QUEUED, ParseState.PARSING], withdrawn_at__isnull=True
-    ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1)
+    ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1,
+             progress_done=0, progress_total=0)
     if not claimed:
         return "skipped"
     notice = Notice.objects.defer("raw_text", "parse_result").get(pk=notice_id)
@@ -116,7 +122,8 @@ def notice_apply_parse(*, notice_id: int) -> str:
         notice_fail(notice_id=notice_id, message="原始文件在存储中找不到，请联系系统管理员", code="file_missing")
         return "failed"
     try:
-        extracted, parsed = parse_bytes(data, notice.original_name)
+        with using_context(_extract_context(notice_id)):
+            extracted, parsed = parse_bytes(data, notice.original_name)
     except NoticeFileError as exc:
         notice_fail(notice_id=notice_id, message=exc.message, code=exc.code)
         return "failed"
@@ -250,10 +257,21 @@ def notices_clear_withdrawn() -> int:
     return sum(notice_clear_withdrawn(notice_id=pk) for pk in list(leftover))
 
 
+def _extract_context(notice_id: int) -> ExtractContext:
+    """Limits from settings, and OCR progress written straight to the row (outside any transaction)."""
+
+    def progress(done: int, total: int) -> None:
+        Notice.objects.filter(pk=notice_id).update(progress_done=done, progress_total=total)
+
+    return ExtractContext(limits=Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES,
+                                        max_pixels=settings.NOTICE_OCR_MAX_PIXELS), progress=progress)
+
+
 def _header_fields(extracted, parsed, corrected) -> dict:
     """The text and the raw proposal (``parse_result``), and the header as staff corrected it."""
     return notice_fields_from(corrected) | {
         "raw_text": extracted.text, "text_encoding": extracted.encoding or "", "format": extracted.format,
+        "text_source": extracted.text_source, "ocr_confidence": extracted.ocr_confidence,
         "parser_version": parsed.parser_version, "parse_result": parsed.to_dict(),
         "confidence": parsed.confidence, "review_reasons": list(parsed.review_reasons),
         "warnings": [{"code": "extraction", "message": w} for w in extracted.warnings]

@@ -106,6 +106,7 @@ def status_payload(notice) -> dict:
         "review_state": notice.review_state,
         "review_state_label": notice.get_review_state_display(),
         "error": notice.error,
+        "progress": {"done": notice.progress_done, "total": notice.progress_total},
         "withdrawn": notice.is_withdrawn,
         "detail_url": reverse("notices:detail", args=[notice.pk]),
         "duplicate_of_url": reverse("notices:detail", args=[notice.duplicate_of_id]) if notice.duplicate_of_id

@@ -18,12 +18,31 @@ def parse_text(text: str) -> ParsedNotice:
     return _parse_text(text)
 
 
-def parse_bytes(data: bytes, filename: str):
-    """Extract and parse; returns ``(ExtractedText, ParsedNotice)`` or raises ``NoticeFileError``."""
+def parse_bytes(data: bytes, filename: str, ctx=None):
+    """Extract and parse; returns ``(ExtractedText, ParsedNotice)`` or raises ``NoticeFileError``.
+
+    ``ctx`` (an ``extract.ExtractContext``, by default the one set with
+    ``extract.using_context``) carries the limits and the OCR progress callback.  What the extraction knows about its own reliability
+    is folded into the parse: OCR'd text caps the confidence at medium and
+    adds its review reason, so callers only copy ``confidence`` and
+    ``review_reasons``.
+    """
+    import dataclasses
+
     from .extract import extract_text
 
-    extracted = extract_text(data, filename)
-    return extracted, parse_text(extracted.text)
+    extracted = extract_text(data, filename, ctx)
+    parsed = parse_text(extracted.text)
+    cap = extracted.max_confidence
+    if cap is not None or extracted.review_reasons:
+        order = ("low", "medium", "high")
+        confidence = parsed.confidence
+        if cap is not None and order.index(confidence) > order.index(cap):
+            confidence = cap
+        parsed = dataclasses.replace(
+            parsed, confidence=confidence, review_reasons=[*extracted.review_reasons, *parsed.review_reasons]
+        )
+    return extracted, parsed
 
 
 def __getattr__(name):

@@ -45,6 +45,13 @@
     tick();
   }
 
+  /* 「正在识别第 3/7 页」 while a scan is being recognised, else "" */
+  function ocrText(status) {
+    var p = status.progress;
+    if (status.state !== "parsing" || !p || !p.total) return "";
+    return "扫描件文字识别中：已完成 " + p.done + " / " + p.total + " 页";
+  }
+
   function setBadge(badge, state, label) {
     badge.className = "badge state-" + state;
     badge.textContent = label;
@@ -180,12 +187,22 @@
           link.href = data.detail_url;
           detail.appendChild(link);
           var summary = el("div", "upload-summary");
+          var ocrNote = el("p", "muted small ocr-progress");
+          detail.appendChild(ocrNote);
           detail.appendChild(summary);
           follow(data.status_url, function (status) {
             setBadge(badge, status.status || status.state, status.status_label || status.state_label);
             if (DONE[status.state]) {
               bar.remove();
+              ocrNote.remove();
               renderSummary(summary, status);
+              return;
+            }
+            /* a scan: the bar now follows the pages recognised by OCR */
+            var text = ocrText(status);
+            if (text) {
+              bar.value = Math.round((status.progress.done / status.progress.total) * 100);
+              ocrNote.textContent = text;
             }
           });
         };
@@ -229,8 +246,11 @@
     var state = section.getAttribute("data-state");
     if (DONE[state]) return;
     var badge = document.getElementById("state-badge");
+    var hint = document.getElementById("state-hint");
     follow(section.getAttribute("data-status-url"), function (status) {
       setBadge(badge, status.status || status.state, status.status_label || status.state_label);
+      var text = ocrText(status);
+      if (text && hint) hint.textContent = text + "，本页会在解析完成后自动更新。";
       /* the finished page has the summary, the error and the right buttons: load it;
          another format of a notice already uploaded sends the uploader to that notice */
       if (DONE[status.state]) {

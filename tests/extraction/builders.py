@@ -197,6 +197,28 @@ def _register_cid_font() -> str:
     return name
 
 
+_NO_LINE_START = set("，。、；：？！）》」』”’…%")
+
+
+def wrap(paragraph: str, measure, usable: float, indent: float, prefix: str = "") -> list[tuple[float, str]]:
+    """``(x offset, text)`` rows of a paragraph set in ``usable`` width, first line indented.
+
+    Breaks anywhere between CJK characters but never inside a Latin word or
+    a number, and never before closing punctuation (禁则: it hangs in the
+    margin), as Word does.
+    """
+    rows: list[tuple[float, str]] = []
+    line, avail = prefix, usable - indent
+    for token in re.findall(r"[A-Za-z0-9@._\-]+|.", paragraph):
+        if measure(line + token) > avail and line.strip() and token not in _NO_LINE_START:
+            rows.append((indent if not rows else 0, line))
+            line, avail = token, usable
+        else:
+            line += token
+    rows.append((indent if not rows else 0, line))
+    return rows
+
+
 def to_pdf(
     text: str, *, font_size: float = 12, page_numbers: bool = True, char_space: float = 0, space_indent: bool = False
 ) -> bytes:
@@ -238,23 +260,11 @@ def to_pdf(
             y -= leading * 0.5
             continue
         indent = 0 if space_indent else 2 * font_size
-        line = "\u3000\u3000" if space_indent else ""
-        rows = []
-        avail = usable - indent
 
         def measure(s: str) -> float:
             return stringWidth(s, font, font_size) + char_space * len(s)
 
-        # Break anywhere between CJK characters but never inside a Latin word
-        # or a number, as Word does.
-        for token in re.findall(r"[A-Za-z0-9@._\-]+|.", paragraph):
-            if measure(line + token) > avail and line.strip():
-                rows.append((indent if not rows else 0, line))
-                line, avail = token, usable
-            else:
-                line += token
-        rows.append((indent if not rows else 0, line))
-        for dx, row in rows:
+        for dx, row in wrap(paragraph, measure, usable, indent, "\u3000\u3000" if space_indent else ""):
             if y < margin:
                 finish_page()
                 y = start_page()
@@ -325,20 +335,52 @@ def declared_huge_docx(declared: int = 150 * 1024 * 1024) -> bytes:
     return out.getvalue()
 
 
-def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024) -> bytes:
-    """A one-page PDF whose content stream is megabytes of spaces deflated to a few KB."""
+def _deflated_spaces(inflated: int) -> bytes:
     import zlib
 
     packer = zlib.compressobj(9)
     block = b" " * (1 << 20)
-    body = b"".join(packer.compress(block) for _ in range(inflated >> 20)) + packer.flush()
+    return b"".join(packer.compress(block) for _ in range(inflated >> 20)) + packer.flush()
+
+
+def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024, *, shape: str = "plain") -> bytes:
+    """A one-page PDF whose content stream is megabytes of spaces deflated to a few KB.
+
+    ``shape`` hides the bomb from a guard that looks for it by its shape:
+    ``far_filter`` (the /Filter more than 512 bytes before ``stream``),
+    ``indirect_filter`` (/Filter given by reference), ``cr_only`` (``stream``
+    followed by a bare CR), ``double`` ([/FlateDecode /FlateDecode]),
+    ``ascii85`` ([/ASCII85Decode /FlateDecode]: no zlib bytes in the file).
+    """
+    import base64
+    import zlib
+
+    body = _deflated_spaces(inflated)
+    filters = b"/Filter /FlateDecode"
+    eol = b"\n"
+    extra: list[bytes] = []
+    if shape == "far_filter":
+        filters = b"/Filter /FlateDecode /Padding (" + b"x" * 2000 + b")"
+    elif shape == "indirect_filter":
+        filters = b"/Filter 6 0 R"
+        extra.append(b"/FlateDecode")
+    elif shape == "cr_only":
+        eol = b"\r"
+    elif shape == "double":
+        body = zlib.compress(body, 9)
+        filters = b"/Filter [/FlateDecode /FlateDecode]"
+    elif shape == "ascii85":
+        body = base64.a85encode(body, wrapcol=76) + b"~>"
+        filters = b"/Filter [/ASCII85Decode /FlateDecode]"
+    honest = zlib.compress(b"BT ET")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R >>",
         # a small honest stream right before the bomb, so a scanner must not skip past it
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(zlib.compress(b"BT ET")) + zlib.compress(b"BT ET") + b"\nendstream",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(honest) + honest + b"\nendstream",
+        b"<< /Length %d %s >>\nstream%s" % (len(body), filters, eol) + body + b"\nendstream",
+        *extra,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -369,3 +411,329 @@ def to_table_layout_html(text: str) -> bytes:
 <tr><td align=center class=foot>某某县人民医院 版权所有 地址：某某县人民路1号 电话：0000-7654321<br>
 <script>document.write(unescape("%3Cspan%3E%u7EDF%u8BA1%3C/span%3E"));</script></td></tr></table></body></html>"""
     return page.encode("gb18030")
+
+
+# --- OFD -------------------------------------------------------------------------
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def to_ofd(text: str, *, size: float = 4.23) -> bytes:
+    """An A4 OFD (GB/T 33190) laid out like ``to_pdf``: one TextObject per line, a template page, page numbers.
+
+    Advances are written with DeltaX's ``g N v`` shorthand as OFD producers do;
+    the page numbers sit at the foot of each page.
+    """
+    from html import escape
+
+    width, height, margin = 210.0, 297.0, 25.4
+    usable = width - 2 * margin
+    leading = size * 1.6
+
+    def measure(s: str) -> float:
+        return sum(size * (0.5 if ch.isascii() else 1.0) for ch in s)
+
+    pages: list[list[str]] = [[]]
+    y = margin
+    ids = iter(range(100, 10**7))
+
+    def text_object(x: float, y: float, line: str, font_size: float = size) -> str:
+        advances = [font_size * (0.5 if ch.isascii() else 1.0) for ch in line[:-1]]
+        runs, i = [], 0
+        while i < len(advances):  # compress equal advances: g N v
+            j = i
+            while j < len(advances) and advances[j] == advances[i]:
+                j += 1
+            runs.append(f"g {j - i} {advances[i]:g}" if j - i > 1 else f"{advances[i]:g}")
+            i = j
+        w = measure(line) + font_size
+        return (f'<ofd:TextObject ID="{next(ids)}" Boundary="{x:.2f} {y - font_size:.2f} {w:.2f} {font_size * 1.4:.2f}" '
+                f'Font="3" Size="{font_size}"><ofd:TextCode X="0" Y="{font_size:.2f}" DeltaX="{" ".join(runs)}">'
+                f"{escape(line)}</ofd:TextCode></ofd:TextObject>")
+
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            y += leading * 0.5
+            continue
+        for dx, row in wrap(paragraph, measure, usable, 2 * size):
+            if y > height - margin:
+                pages.append([])
+                y = margin
+            y += leading
+            pages[-1].append(text_object(margin + dx, y, row))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.1" '
+                    'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo>'
+                    "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        page_refs = "".join(f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(len(pages)))
+        zf.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}">'
+                    f"<ofd:CommonData><ofd:MaxUnitID>{next(ids)}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 "
+                    f"{width:g} {height:g}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+                    '<ofd:TemplatePage ID="2" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>'
+                    f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
+        zf.writestr("Doc_0/PublicRes.xml", f'<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts><ofd:Font ID="3" '
+                    'FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>')
+        zf.writestr("Doc_0/Tpls/Tpl_0/Content.xml", f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="4">'
+                    "</ofd:Layer></ofd:Content></ofd:Page>")
+        for n, objects in enumerate(pages):
+            number = text_object(width / 2 - 5, height - 12, f"- {n + 1} -", 3.5)
+            zf.writestr(f"Doc_0/Pages/Page_{n}/Content.xml",
+                        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}">'
+                        '<ofd:Template TemplateID="2" ZOrder="Background"/><ofd:Content>'
+                        f'<ofd:Layer ID="{next(ids)}" Type="Body">{"".join(objects)}{number}</ofd:Layer>'
+                        "</ofd:Content></ofd:Page>")
+    return out.getvalue()
+
+
+# --- legacy Word, through LibreOffice -------------------------------------------------
+
+
+def soffice() -> str | None:
+    from notices.parsing.extract.doc import soffice_path
+
+    return soffice_path()
+
+
+def docx_with_link(text: str, url: str) -> bytes:
+    """A .docx whose last paragraph includes a picture by link (an INCLUDEPICTURE field) from ``url``."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    field = (f'<w:fldSimple xmlns:w="{W_NS}" w:instr=\' INCLUDEPICTURE "{url}" \\d \'>'
+             "<w:r><w:t>[图片]</w:t></w:r></w:fldSimple>")
+    document.add_paragraph()._p.append(parse_xml(field))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def to_doc(text: str, *, docx_bytes: bytes | None = None) -> bytes:
+    """A Word 97-2003 .doc of the notice, saved by LibreOffice from the .docx variant."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="rectify-build-doc-") as tmp:
+        work = Path(tmp)
+        (work / "notice.docx").write_bytes(docx_bytes or to_docx(text)[0])
+        subprocess.run(
+            [soffice(), "--headless", "--norestore", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+             "--convert-to", "doc:MS Word 97", "--outdir", str(work / "out"), str(work / "notice.docx")],
+            check=True, capture_output=True, timeout=120,
+        )
+        return (work / "out" / "notice.doc").read_bytes()
+
+
+# --- scans and photos ------------------------------------------------------------------
+
+
+def cjk_font() -> tuple[str, int] | None:
+    """``(file, face index)`` of a Simplified Chinese font on this machine (a serif, like 宋体, if any), or None.
+
+    Japanese faces draw some simplified characters differently (门 without its
+    dot), which no Chinese print does: only an SC face will do.
+    """
+    import subprocess
+
+    try:
+        out = subprocess.run(["fc-list", "-f", "%{file}|%{index}|%{family[0]}\\n", ":lang=zh-cn"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    faces = []
+    for line in out.stdout.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].endswith(" SC") and "Mono" not in parts[2]:
+            faces.append((parts[2].find("Serif") < 0, "Bold" in parts[0], parts[0], int(parts[1] or 0)))
+    if not faces:
+        return None
+    _serif, _bold, path, index = sorted(faces)[0]
+    return path, index
+
+
+def printed(text: str) -> str:
+    """What of the sample's text reaches paper: not the conversion's bookmark tags or Markdown bold marks."""
+    return re.sub(r"\[bookmark:[^\]]*\]", "", text).replace("**", "")
+
+
+def print_pages(text: str, dpi: int = 200):
+    """The notice printed on A4 as ``to_pdf`` lays it out, as page images (PIL), in a Chinese font."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    path, index = cjk_font()
+    px = dpi / 72
+    width, height, margin = round(595 * px), round(842 * px), 72 * px
+    size = 12 * px
+    font = ImageFont.truetype(path, round(size), index=index)
+    small = ImageFont.truetype(path, round(10 * px), index=index)
+    leading = size * 1.6
+
+    def measure(s: str) -> float:
+        return font.getlength(s)
+
+    text = printed(text)
+    pages, page, y = [], None, None
+
+    def new_page():
+        nonlocal page, y
+        page = Image.new("RGB", (width, height), "white")
+        pages.append(page)
+        y = margin
+
+    new_page()
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            y += leading * 0.5
+            continue
+        for dx, row in wrap(paragraph, measure, width - 2 * margin, 2 * size):
+            if y > height - margin - size:
+                new_page()
+            ImageDraw.Draw(page).text((margin + dx, y), row, fill="black", font=font)
+            y += leading
+    for n, page in enumerate(pages, start=1):
+        ImageDraw.Draw(page).text((width / 2, height - 36 * px), f"- {n} -", fill="black", font=small, anchor="mm")
+    return pages
+
+
+def scan_effects(page, *, angle: float, seed: int, seal: bool = False):
+    """What a scanner does to a printed page: grey paper, a slight turn, specks; a red seal over the signature."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    page = page.convert("RGB")
+    if seal:
+        page = add_seal(page)
+    paper = Image.new("RGB", page.size, (242, 240, 234))
+    page = Image.composite(page, paper, page.convert("L").point(lambda v: 255 if v < 250 else 0))
+    page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=(242, 240, 234))
+    draw = ImageDraw.Draw(page)
+    w, h = page.size
+    for _ in range(400):
+        x, y, r = rng.randrange(w), rng.randrange(h), rng.choice((1, 1, 1, 2))
+        draw.ellipse((x, y, x + r, y + r), fill=(60, 60, 60))
+    return page.filter(ImageFilter.GaussianBlur(0.5))
+
+
+def add_seal(page):
+    """A round red 公章 over the last lines of text (the signature and date), multiplied onto the page."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+    body = page.convert("L").crop((0, 0, page.width, int(page.height * 0.9)))  # above the page number
+    box = body.point(lambda v: 255 if v < 128 else 0).getbbox() or (0, 0, page.width, page.height)
+    radius = page.width // 9
+    cx, cy = box[0] + radius * 2.4, box[3] - radius * 0.6  # over the signature and the date
+    stamp = Image.new("RGB", page.size, (255, 255, 255))
+    draw = ImageDraw.Draw(stamp)
+    red = (215, 30, 40)
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=red, width=max(4, radius // 14))
+    star = [(cx + radius * 0.3 * _cos(a), cy - radius * 0.3 * _sin(a)) for a in range(90, 450, 72)]
+    draw.polygon([star[i * 2 % 5] for i in range(5)], fill=red)
+    face = cjk_font()
+    if face:
+        font = ImageFont.truetype(face[0], radius // 4, index=face[1])
+        for i, ch in enumerate("某某医院委员会"):
+            a = 200 - i * 23
+            draw.text((cx + radius * 0.72 * _cos(a), cy - radius * 0.72 * _sin(a)), ch, fill=red, font=font, anchor="mm")
+    return ImageChops.multiply(page, stamp)
+
+
+def _cos(deg: float) -> float:
+    import math
+
+    return math.cos(math.radians(deg))
+
+
+def _sin(deg: float) -> float:
+    import math
+
+    return math.sin(math.radians(deg))
+
+
+def images_to_pdf(images, *, dpi: int = 200, quality: int = 80) -> bytes:
+    """An image-only PDF, one JPEG page per image (what a scanner's "scan to PDF" writes)."""
+    out = io.BytesIO()
+    first, *rest = [im.convert("RGB") for im in images]
+    first.save(out, "PDF", save_all=True, append_images=rest, resolution=dpi, quality=quality)
+    return out.getvalue()
+
+
+def to_scanned_pdf(text: str, *, dpi: int = 200, seed: int = 0) -> bytes:
+    """The notice printed, sealed on its last page, and scanned: no text layer at all.
+
+    Pages are drawn from the same layout as ``to_pdf`` rather than rendered
+    from it: that PDF does not embed its font, and every renderer here
+    substitutes a Japanese face for it.
+    """
+    pages = print_pages(text, dpi)
+    angles = (0.6, -0.4, 0.3, -0.7, 0.5)
+    scanned = [
+        scan_effects(page, angle=angles[(seed + i) % len(angles)], seed=seed * 100 + i, seal=i == len(pages) - 1)
+        for i, page in enumerate(pages)
+    ]
+    return images_to_pdf(scanned, dpi=dpi)
+
+
+def to_photo(text: str, *, dpi: int = 150, turn: int = 90) -> bytes:
+    """A phone photo of the first page, taken sideways: a JPEG turned by ``turn`` degrees."""
+    page = scan_effects(print_pages(text, dpi)[0], angle=1.0, seed=7)
+    out = io.BytesIO()
+    page.rotate(turn, expand=True).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def big_xml_docx(xml_bytes: int) -> bytes:
+    """A real .docx whose document.xml is ``xml_bytes`` of ordinary-looking paragraphs.
+
+    It compresses about 10:1 — far from the ratio of a zip bomb — and declares
+    its true size, so only a limit on what one XML part may inflate to stops it.
+    """
+    import random
+
+    import docx
+
+    rng = random.Random(5)
+    words = ["巡察整改", "落实情况", "已完成", "持续推进", "制度建设", "党委", "医院", "问题反馈", "专项检查", "台账"]
+    document = docx.Document()
+    document.add_paragraph("关于巡察整改进展情况的通报")
+    template = io.BytesIO()
+    document.save(template)
+    source = zipfile.ZipFile(io.BytesIO(template.getvalue()))
+    paragraphs = []
+    size = 0
+    while size < xml_bytes:
+        text = "".join(rng.choice(words) for _ in range(12))
+        p = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        paragraphs.append(p)
+        size += len(p.encode())
+    xml = source.read("word/document.xml").decode()
+    xml = xml.replace("</w:body>", "".join(paragraphs) + "</w:body>", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = xml.encode() if info.filename == "word/document.xml" else source.read(info)
+            zf.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def nested_tags_html(depth: int) -> bytes:
+    return (b"<html><body>" + b"<div>" * depth + "巡察整改".encode() + b"</div>" * depth + b"</body></html>")
+
+
+def huge_png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width``×``height`` pixels but carries almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")

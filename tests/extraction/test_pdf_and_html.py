@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from notices.parsing.extract import extract_text
-from notices.parsing.extract.pdf import _assemble, _Line
+from notices.parsing.extract.layout import Line as _Line
+from notices.parsing.extract.layout import assemble as _assemble
 
 from . import builders
 
@@ -129,18 +130,19 @@ def test_a_running_header_repeated_on_most_pages_is_dropped():
     assert _assemble(pages).count("第2页的正文。") == 1
 
 
-def test_a_pdf_whose_streams_inflate_beyond_the_limit_is_refused(monkeypatch):
+def test_a_pdf_whose_streams_inflate_beyond_the_limit_is_refused():
     import pytest
 
     from notices.parsing.errors import NoticeFileError
-    from notices.parsing.extract import pdf
+    from notices.parsing.extract import ExtractContext, Limits
 
     data = builders.flate_bomb_pdf(8 * 1024 * 1024)
     assert len(data) < 64 * 1024
-    monkeypatch.setattr(pdf, "MAX_INFLATED", 4 * 1024 * 1024)  # the real limit is 256 MB; keep the test cheap
+    small = ExtractContext(limits=Limits(max_inflated=4 * 1024 * 1024))  # the real limit is 256 MB; keep the test cheap
     with pytest.raises(NoticeFileError) as info:
-        extract_text(data, "a.pdf")
-    assert info.value.code == "pdf_bomb"
+        extract_text(data, "a.pdf", small)
+    assert info.value.code == "limit_exceeded"
+    assert info.value.message.startswith("文件过大或结构异常，已停止解析")
 
 
 def test_a_line_broken_before_a_long_number_that_did_not_fit_is_joined_back():
@@ -150,8 +152,8 @@ def test_a_line_broken_before_a_long_number_that_did_not_fit_is_joined_back():
     assert _assemble([page]).split("\n")[0] == "整改落实情况：已完成整改。一是医院党总支于0731-85668052（工作日）。"
 
 
-def test_a_justified_letter_spaced_line_loses_the_spaces_pdfminer_invents():
-    text = "联系电话：0476-4335200；电子邮箱：ahqzymyyydb@163.com。\n2025年10月20日"
+def test_a_justified_letter_spaced_line_reads_without_invented_spaces():
+    text = "联系电话：0476-4335200；邮箱：ah@163.com。\n" + "巡察整改，" * 30 + "\n2025年10月20日"
     result = extract_text(builders.to_pdf(text, char_space=2.5), "a.pdf")
     assert result.text == text
 

@@ -36,7 +36,7 @@ class FakeParser:
         self.results = {}
         self.calls = 0
 
-    def __call__(self, data, filename):
+    def __call__(self, data, filename, ctx=None):
         from notices.parsing.extract.base import ExtractedText
 
         self.calls += 1

@@ -69,10 +69,10 @@ def test_a_clerk_uploads_two_files_and_drops_a_third_and_sees_each_parse_finish(
     # Drag and drop a file that is not a notice format: refused before anything is sent.
     page.evaluate("""() => {
         const dt = new DataTransfer();
-        dt.items.add(new File(["png"], "照片.png", {type: "image/png"}));
+        dt.items.add(new File(["gif"], "动图.gif", {type: "image/gif"}));
         document.getElementById("dropzone").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
     }""")
-    refused = page.locator(".upload-item", has_text="照片.png")
+    refused = page.locator(".upload-item", has_text="动图.gif")
     refused.wait_for()
     assert "格式不受支持" in refused.inner_text()
     assert Notice.objects.count() == 2

@@ -62,7 +62,7 @@ def test_oversized_uploads_are_refused_in_chinese(login, hospital_a_clerk, setti
 
 
 def test_unsupported_formats_are_refused_in_chinese(login, hospital_a_clerk):
-    response = login(hospital_a_clerk).post("/notices/", {"files": [_file("photo.png", b"\x89PNG")]})
+    response = login(hospital_a_clerk).post("/notices/", {"files": [_file("animation.gif", b"GIF89a")]})
     assert response.status_code == 400
     assert "格式不受支持" in response.content.decode()
     assert not Notice.objects.exists()

@@ -96,8 +96,8 @@ def test_a_bad_file_fails_in_the_worker_with_its_chinese_message_and_a_retry_goe
     assert response.status_code == 202
     pk = response.json()["id"]
     failed = wait_for(lambda: _finished(pk), timeout=120, interval=0.3)
-    assert failed.state == "failed" and "PNG图片" in failed.error and failed.attempts == 1
-    assert "PNG图片" in client.get(f"/notices/{pk}/").content.decode()
+    assert failed.state == "failed" and "图片文件已损坏" in failed.error and failed.attempts == 1
+    assert "图片文件已损坏" in client.get(f"/notices/{pk}/").content.decode()
 
     client.post(f"/notices/{pk}/reparse")
     retried = wait_for(lambda: Notice.objects.get(pk=pk).attempts == 2 and _finished(pk), timeout=120, interval=0.3)

@@ -5,10 +5,15 @@ bytes to the registered extractor and returns an ``ExtractedText``.  Every
 failure is a ``NoticeFileError`` with a Chinese message for the uploader;
 empty text is never returned.
 
-Extractors are plain functions ``extract(data: bytes) -> ExtractedText``
-registered by format name in ``EXTRACTORS`` (the idea of paperless-ngx's
-parser registry, without the plugin machinery).  Modules are imported lazily
-so reading a ``.txt`` does not pay for pdfminer or lxml.
+Extractors are plain functions ``extract(data: bytes, ctx: ExtractContext)
+-> ExtractedText`` registered by format name in ``EXTRACTORS`` (the idea of
+paperless-ngx's parser registry, without the plugin machinery); the context
+carries the limits and an OCR progress callback, never settings.  Modules are
+imported lazily so reading a ``.txt`` does not pay for PDFium, OCR or lxml.
+
+At this boundary, whatever the format: control characters and bidi
+overrides are removed (with a warning saying how many), and the text is
+held to ``Limits.max_chars``.
 """
 from __future__ import annotations
 
@@ -17,15 +22,20 @@ import logging
 from typing import Callable
 
 from ..errors import NoticeFileError
-from ._text import han_count
-from .base import FORMATS, ExtractedText
+from ._text import han_count, strip_controls
+from .base import (  # noqa: F401 (re-exported)
+    DEFAULT_CONTEXT, FORMATS, ExtractContext, ExtractedText, Limits, current_context, using_context,
+)
+from .budget import limit_exceeded
 from .sniff import ACCEPTED_HINT, extension_of, looks_like_mhtml, sniff_format
 
-__all__ = ["EXTRACTORS", "ExtractedText", "FORMATS", "MAX_BYTES", "extract_text", "get_extractor"]
+__all__ = [
+    "DEFAULT_CONTEXT", "EXTRACTORS", "ExtractContext", "using_context", "ExtractedText", "FORMATS", "Limits", "MAX_BYTES", "extract_text", "get_extractor",
+]
 
 logger = logging.getLogger(__name__)
 
-Extractor = Callable[[bytes], ExtractedText]
+Extractor = Callable[[bytes, ExtractContext], ExtractedText]
 
 # format → module holding ``extract(data) -> ExtractedText``
 EXTRACTORS: dict[str, str] = {
@@ -34,6 +44,8 @@ EXTRACTORS: dict[str, str] = {
     "pdf": "pdf",
     "html": "html",
     "doc": "doc",
+    "ofd": "ofd",
+    "image": "image",
 }
 
 # A notice is tens of kilobytes; a 50 MB upload is a mistake or an attack.
@@ -50,8 +62,12 @@ def get_extractor(fmt: str) -> Extractor:
     return module.extract
 
 
-def extract_text(data: bytes, filename: str) -> ExtractedText:
-    """Return the text of an uploaded notice, or raise ``NoticeFileError``."""
+def extract_text(data: bytes, filename: str, ctx: ExtractContext | None = None) -> ExtractedText:
+    """Return the text of an uploaded notice, or raise ``NoticeFileError``.
+
+    ``ctx`` defaults to the one set by ``using_context`` (or the default limits).
+    """
+    ctx = ctx or current_context()
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     elif not isinstance(data, bytes):
@@ -65,12 +81,12 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
     fmt = "txt"
     try:
         fmt, warnings = sniff_format(data, filename)
-        result = get_extractor(fmt)(data)
+        result = get_extractor(fmt)(data, ctx)
     except NoticeFileError:
         raise
     except (MemoryError, RecursionError) as exc:
         logger.warning("extractor %s gave up on %r: %r", fmt, filename, exc)
-        raise NoticeFileError("文件结构过于复杂或已损坏，无法读取，请另存为新文件后重新上传", code="corrupt") from exc
+        raise limit_exceeded("文件结构过于复杂") from exc
     except Exception as exc:  # a library choking on a malformed file
         logger.warning("extractor %s failed on %r", fmt, filename, exc_info=True)
         raise NoticeFileError(
@@ -89,10 +105,15 @@ def extract_text(data: bytes, filename: str) -> ExtractedText:
             f"文件扩展名为.{ext}，但内容是一个网页（可能是下载失败时得到的错误页面），其中没有通报正文，请重新下载原文件后上传",
             code="format_mismatch",
         )
+    result.text, removed = strip_controls(result.text)
+    if len(result.text) > ctx.limits.max_chars:
+        raise limit_exceeded(f"提取出的文字超过{ctx.limits.max_chars}个字符")
     if not result.text.strip():
         raise NoticeFileError("文件中没有可读取的文字，请检查文件内容后重新上传", code="no_text")
     result.warnings[:0] = warnings
+    result.warnings.extend(removed)
     return result
 
 
-_FORMAT_NAMES = {"txt": "文本", "docx": "Word", "pdf": "PDF", "html": "网页", "doc": "Word"}
+_FORMAT_NAMES = {"txt": "文本", "docx": "Word", "pdf": "PDF", "html": "网页", "doc": "Word", "ofd": "OFD",
+                 "image": "图片"}

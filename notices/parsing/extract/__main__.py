@@ -26,7 +26,9 @@ def main(argv: list[str]) -> int:
             print(f"{name}: 拒绝 [{exc.code}] {exc.message}", file=sys.stderr)
             status = 1
             continue
-        print(f"{name}: format={result.format} encoding={result.encoding} chars={len(result.text)}", file=sys.stderr)
+        source = result.text_source + (f" confidence={result.ocr_confidence}" if result.ocr_confidence is not None else "")
+        print(f"{name}: format={result.format} encoding={result.encoding} source={source} chars={len(result.text)}",
+              file=sys.stderr)
         for warning in result.warnings:
             print(f"  警告：{warning}", file=sys.stderr)
         sys.stdout.write(result.text)

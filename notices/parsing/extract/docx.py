@@ -7,17 +7,22 @@ referenced by ``w:numPr``) is not in the paragraph text at all, so it is
 rendered here from the abstract numbering definitions — otherwise every
 heading of a notice typed with Word's list buttons would lose its number.
 
-Before anything is parsed the ZIP's declared sizes are checked, so a
-zip bomb is refused without inflating a byte.
+Before anything is parsed the ZIP's declared sizes are checked (a zip bomb
+is refused without inflating a byte), then every member is inflated under a
+byte budget with each XML part capped (``Limits.max_xml_part``): declared
+sizes can be honest and still absurd, and a 95 MB document.xml costs
+gigabytes as a tree.
 """
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ..errors import NoticeFileError
 from ._text import normalize_text
-from .base import ExtractedText
+from .base import DEFAULT_CONTEXT, ExtractContext, ExtractedText
+from .budget import Budget, read_zip
 from .numbering import Numbering
 
 FORMAT = "docx"
@@ -33,8 +38,14 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _CORRUPT = "Word文件已损坏或不完整（可能上传中断），无法打开，请用Word或WPS重新保存为.docx后上传"
 
 
-def extract(data: bytes) -> ExtractedText:
+def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText:
     check_zip(data)
+    limits = ctx.limits
+    try:
+        read_zip(data, budget=Budget(limits.max_inflated, "Word文件"), max_members=MAX_MEMBERS,
+                 max_part=limits.max_xml_part, part_label="Word文件")
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
+        raise NoticeFileError(_CORRUPT, code="corrupt") from exc
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError

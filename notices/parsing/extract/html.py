@@ -21,11 +21,13 @@ import re
 
 from ..errors import NoticeFileError
 from ._text import han_count, normalize_text
-from .base import ExtractedText
+from .base import DEFAULT_CONTEXT, ExtractContext, ExtractedText, Limits
+from .budget import limit_exceeded
 from .txt import decode_text
 
 FORMAT = "html"
 
+_DATA_URI_RE = re.compile(rb"data:[\w/+.-]{1,40};base64,[A-Za-z0-9+/=\s]{256,}")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -67,7 +69,7 @@ _WS_RE = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 _DESCEND_SHARE = 0.85
 
 
-def extract(data: bytes) -> ExtractedText:
+def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText:
     from .sniff import looks_like_mhtml
 
     warnings: list[str] = []
@@ -76,6 +78,7 @@ def extract(data: bytes) -> ExtractedText:
         declared = mht_charset
     else:
         declared = None
+    _check_size(data, ctx.limits)
     declared = declared or _declared_charset(data)
     if declared:
         declared = _CHARSET_ALIASES.get(declared.lower(), declared.lower())
@@ -90,6 +93,20 @@ def extract(data: bytes) -> ExtractedText:
     if not text.strip():
         raise NoticeFileError("网页中没有找到正文文字，请上传通报原文（Word、PDF或文本）", code="no_text")
     return ExtractedText(text=text, format=FORMAT, encoding=encoding, warnings=warnings)
+
+
+def _check_size(data: bytes, limits: Limits) -> None:
+    """Refuse markup too big to build a tree of: a notice page is well under a megabyte.
+
+    Inline images (``data:`` URIs) do not count; tags are counted by their
+    ``<`` (in UTF-16 too), before any parsing.
+    """
+    size = len(data) - sum(len(m.group()) for m in _DATA_URI_RE.finditer(data))
+    if size > limits.max_html_bytes:
+        raise limit_exceeded(f"网页源代码超过{limits.max_html_bytes / 1048576:.0f} MB")
+    tags = data.count(b"<")
+    if tags > limits.max_html_tags:
+        raise limit_exceeded(f"网页含{tags}个标签")
 
 
 def _declared_charset(data: bytes) -> str | None:

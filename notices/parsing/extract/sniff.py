@@ -13,7 +13,10 @@ import zipfile
 
 from ..errors import NoticeFileError
 
-ACCEPTED_HINT = "支持的格式：文本（.txt）、Word（.docx）、PDF（.pdf）、网页（.html）"
+ACCEPTED_HINT = (
+    "支持的格式：文本（.txt）、Word（.docx/.doc/.wps）、PDF（.pdf，含扫描件）、OFD（.ofd）、网页（.html）、"
+    "扫描或拍照图片（.jpg/.png/.tif）"
+)
 
 _EXTENSIONS = {
     "txt": "txt",
@@ -31,19 +34,23 @@ _EXTENSIONS = {
     "doc": "doc",
     "wps": "doc",
     "dot": "doc",
+    "ofd": "ofd",
+    "jpg": "image",
+    "jpeg": "image",
+    "png": "image",
+    "tif": "image",
+    "tiff": "image",
 }
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+# Page images, read by OCR.
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
 # Things we recognise but cannot read: (magic, Chinese name).
 _OTHER_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG图片"),
-    (b"\xff\xd8\xff", "JPEG图片"),
     (b"GIF87a", "GIF图片"),
     (b"GIF89a", "GIF图片"),
-    (b"II*\x00", "TIFF图片"),
-    (b"MM\x00*", "TIFF图片"),
-    (b"BM", None),  # too short to trust alone; checked below
     (b"Rar!\x1a\x07", "RAR压缩包"),
     (b"7z\xbc\xaf\x27\x1c", "7z压缩包"),
     (b"\x1f\x8b", "gzip压缩包"),
@@ -99,7 +106,7 @@ def sniff_format(data: bytes, filename: str) -> tuple[str, list[str]]:
 
     ext = extension_of(filename)
     by_name = _EXTENSIONS.get(ext)
-    by_content = _by_magic(data)
+    by_content = _by_magic(data, by_name)
 
     if by_content is None:
         if by_name in ("txt", "html"):
@@ -127,26 +134,29 @@ def sniff_format(data: bytes, filename: str) -> tuple[str, list[str]]:
     return by_content, warnings
 
 
-_FORMAT_LABEL = {"txt": "文本", "docx": "Word（.docx）", "pdf": "PDF", "html": "网页（HTML）", "doc": "旧版Word（.doc）"}
+_FORMAT_LABEL = {"txt": "文本", "docx": "Word（.docx）", "pdf": "PDF", "html": "网页（HTML）", "doc": "旧版Word（.doc）",
+                 "ofd": "OFD", "image": "图片"}
 
 
 def _ext_label(ext: str) -> str:
     return f"（.{ext}）" if ext else "（文件名没有扩展名）"
 
 
-def _by_magic(data: bytes) -> str | None:
+def _by_magic(data: bytes, by_name: str | None = None) -> str | None:
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _zip_kind(data)
+        return _zip_kind(data, by_name)
     if head.startswith(_OLE_MAGIC):
         return "doc"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     for magic, label in _OTHER_MAGIC:
         if label and head.startswith(magic):
             raise NoticeFileError(
                 f"上传的是{label}，无法读取其中的文字。{ACCEPTED_HINT}"
-                + ("；扫描件请先转换为文字版" if "图片" in label else ""),
+                + ("；GIF图片请另存为PNG或JPG" if "图片" in label else ""),
                 code="unsupported_format",
             )
     if looks_like_mhtml(data) or looks_like_html(data):
@@ -154,23 +164,21 @@ def _by_magic(data: bytes) -> str | None:
     return None
 
 
-def _zip_kind(data: bytes) -> str:
-    """A ZIP: Word if it has ``word/document.xml``; refuse other Office/ODF/archives by name."""
+def _zip_kind(data: bytes, by_name: str | None) -> str:
+    """A ZIP: Word if it has ``word/document.xml``, OFD if ``OFD.xml``; refuse other Office/ODF/archives by name."""
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except Exception:  # BadZipFile, NotImplementedError (odd versions), OSError…
-        # Truncated or corrupt: let the docx extractor give the precise message.
-        return "docx"
+        # Truncated or corrupt: let the extractor the name points to give the precise message.
+        return "ofd" if by_name == "ofd" else "docx"
     if "word/document.xml" in names or any(n.endswith("document.xml") and n.startswith("word/") for n in names):
         return "docx"
+    if "OFD.xml" in names or "ofd.xml" in names:
+        return "ofd"
     if "xl/workbook.xml" in names:
         label = "Excel表格（.xlsx）"
     elif "ppt/presentation.xml" in names:
         label = "PowerPoint演示文稿（.pptx）"
-    elif "OFD.xml" in names or "ofd.xml" in names:
-        raise NoticeFileError(
-            f"暂不支持OFD版式文件，请在阅读器中另存为PDF后上传。{ACCEPTED_HINT}", code="unsupported_format"
-        )
     elif "mimetype" in names and "content.xml" in names:
         label = "OpenDocument文档（.odt等）"
     elif "[Content_Types].xml" in names:

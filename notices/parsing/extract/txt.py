@@ -13,7 +13,7 @@ import re
 
 from ..errors import NoticeFileError
 from ._text import chinese_plausibility, normalize_text
-from .base import ExtractedText
+from .base import DEFAULT_CONTEXT, ExtractContext, ExtractedText
 
 FORMAT = "txt"
 
@@ -35,7 +35,7 @@ _PLAUSIBLE = 0.80
 _BINARY_MESSAGE = "文件不是可识别的文本（内容像是二进制数据或无法识别的编码），请上传UTF-8或GBK编码的文本文件，或Word（.docx）/PDF文件"
 
 
-def extract(data: bytes) -> ExtractedText:
+def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText:
     text, encoding, warnings = decode_text(data)
     return ExtractedText(text=normalize_text(text), format=FORMAT, encoding=encoding, warnings=warnings)
 
