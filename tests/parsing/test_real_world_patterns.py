@@ -3,6 +3,7 @@
 Each test builds a synthetic notice (or a text snippet) in the genre's style;
 none is taken from the sample files.
 """
+import datetime as dt
 import pytest
 
 from notices.parsing.structure import parse_text
@@ -332,3 +333,19 @@ def test_a_table_whose_first_cell_holds_the_number_and_the_problem():
     rows = ["反馈问题\t整改措施\t整改进展", "1.学习不深入\t制定计划\t已完成整改", "2.制度不健全\t修订制度\t正在整改"]
     p = parse_text(_table_notice(rows))
     assert _issues(p) == [(None, "1", "学习不深入", "completed"), (None, "2", "制度不健全", "in_progress")]
+
+
+def test_a_window_given_only_in_the_invitation_to_comment_is_the_disclosure_window():
+    closing = ("欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请在2024年9月2日至9月16日期间"
+               "及时向我们反映。联系电话：0571-86120453。\n")
+    parsed = parse_text(notice(standard_body(), closing=closing))
+    assert (parsed.disclosure_start, parsed.disclosure_end) == (dt.date(2024, 9, 2), dt.date(2024, 9, 16))
+    assert "期间" in parsed.disclosure_text
+
+
+def test_a_date_range_in_the_body_about_soliciting_opinions_is_not_the_disclosure_window():
+    body = standard_body().replace(
+        "整改情况：已完成整改。", "整改情况：2024年7月1日至7月15日广泛征求意见建议，修订了制度。已完成整改。", 1)
+    closing = "欢迎广大干部群众对巡察整改落实情况进行监督。联系电话：0571-86120453。\n"
+    parsed = parse_text(notice(body, closing=closing))
+    assert (parsed.disclosure_start, parsed.disclosure_end) == (None, None)

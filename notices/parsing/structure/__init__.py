@@ -36,7 +36,7 @@ from .wording import NEXT_TITLE_RE, part_of_notice
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.12.02-2"
+PARSER_VERSION = "2026.12.02-3"
 
 logger = logging.getLogger(__name__)
 
@@ -192,9 +192,9 @@ def _parse(text: str) -> ParsedNotice:
     if not (contacts.phones or contacts.emails or contacts.addresses):
         contacts = header.contacts(whole_m[-600:], doc.display_text[-600:])
     disc_ctx = published or feedback or end
-    d_start, d_end, d_text = header.disclosure(tail_m or whole_m, tail_d or doc.display_text, disc_ctx)
-    if d_start is None and tail:
-        d_start, d_end, d_text = header.disclosure(whole_m, doc.display_text, disc_ctx)
+    d_start, d_end, d_text = header.disclosure(tail_m or whole_m[-600:], tail_d or doc.display_text[-600:], disc_ctx)
+    if d_start is None:
+        d_start, d_end, d_text = header.disclosure(whole_m, doc.display_text, disc_ctx, invitation=False)
 
     title_m = "".join(ln.match for ln in lines[:14] if ln.disp and ln.disp in title) if title else ""
     candidates = header.institution_candidates(title_m, intro_m, tail_m)

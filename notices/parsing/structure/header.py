@@ -55,7 +55,15 @@ ADDRESS_RE = re.compile(
     r"(?:邮政地址|通信地址|通讯地址|邮寄地址|来信地址|联系地址|信件地址|邮政信箱|来信请寄|地址)\s*[:为]?\s*(?P<a>[^;。\n]{4,80})"
 )
 PHONE_LABEL_RE = re.compile(r"电话|联系方式|热线|手机|座机|传真")
-DISCLOSURE_RE = re.compile(r"(?:公开期限|公示期限|公开时间|公示时间|公示期|公开期)\s*[:为]?\s*(?P<t>[^。;\n]{0,80})")
+DISCLOSURE_RE = re.compile(
+    r"(?:公开期限|公示期限|公开时间|公示时间|公示期|公开期|受理时间|反映时间|意见反馈时间|征求意见时间)"
+    r"\s*[:为]?\s*(?P<t>[^。;\n]{0,80})"
+)
+# 「如有意见建议，请在2025年9月24日至10月8日期间向我们反映」: a window given only inside the
+# invitation to comment; a range there is the disclosure window (never the inspection's dates,
+# which sit in sentences about the group, not about comments).
+_INVITATION_RE = re.compile(r"反映|意见|建议|监督|来信|来电|来访")
+_NOT_INVITATION_RE = re.compile(r"巡[察视]组|进驻|反馈了|开展了")
 
 
 def sentences(text: str):
@@ -263,10 +271,12 @@ def release_date(text: str) -> dt.date | None:
     return None
 
 
-def disclosure(match: str, display: str, context: dt.date | None):
+def disclosure(match: str, display: str, context: dt.date | None, *, invitation: bool = True):
+    """The 公开期限 window; with ``invitation`` (the closing part only) also a range given in the
+    sentence inviting comments."""
     m = DISCLOSURE_RE.search(match)
     if not m:
-        return None, None, ""
+        return _invitation_window(match, display, context) if invitation else (None, None, "")
     text = m.group("t")
     r = find_range(text, context)
     shown = display[m.start():m.end()].strip()
@@ -274,6 +284,17 @@ def disclosure(match: str, display: str, context: dt.date | None):
         return r[0].date, r[1].date, shown
     dates = [d for d in find_dates(text, context) if d.date]
     return (dates[0].date if dates else None), None, shown
+
+
+def _invitation_window(match: str, display: str, context: dt.date | None):
+    for s, e in sentences(match):
+        sent = match[s:e]
+        if not _INVITATION_RE.search(sent) or _NOT_INVITATION_RE.search(sent):
+            continue
+        r = find_range(sent, context)
+        if r and r[0].date and r[1].date and r[0].date <= r[1].date:
+            return r[0].date, r[1].date, display[s:e].strip()
+    return None, None, ""
 
 
 def contacts(match: str, display: str) -> Contacts:
