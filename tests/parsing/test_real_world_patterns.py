@@ -349,3 +349,10 @@ def test_a_date_range_in_the_body_about_soliciting_opinions_is_not_the_disclosur
     closing = "欢迎广大干部群众对巡察整改落实情况进行监督。联系电话：0571-86120453。\n"
     parsed = parse_text(notice(body, closing=closing))
     assert (parsed.disclosure_start, parsed.disclosure_end) == (None, None)
+
+
+def test_the_title_is_found_below_a_bulleted_metadata_table_with_spaced_labels():
+    chrome = ("  • 索 引 号:370499/2025-01873\n  • 发布机构:区卫健局\n  • 成文时间:2025年09月29日\n"
+              "  • 文  号:\n  • 标  题:某某市人民医院党委关于巡察整改进展情况的通报\n  • 效力状态:有效\n\n")
+    parsed = parse_text(chrome + notice(standard_body()))
+    assert parsed.title == "中共某某市人民医院委员会关于市委巡察整改进展情况的通报"

@@ -64,20 +64,28 @@ def parse_text(text: str) -> ParsedNotice:
 _CHROME_RE = re.compile(
     r"^(?:当前位置|您的位置|您现在的位置|首页|主页|字体|字号|【字号|【打印|【关闭|发布时间|发布日期|成文日期|信息来源|来源|"
     r"浏览|访问量|点击|分享|朗读|打印|关闭窗口|日期|时间|信息索引号|索引号|文件名称|发布机构|公开方式|主题分类|文号|"
-    r"公开范围|有效性|体裁分类)|>|»|浏览次数|访问量|信息来源"
+    r"公开范围|有效性|体裁分类|标题|成文时间|发文时间|发文机关|效力状态|生成日期|公开日期|所属机构)|>|»|浏览次数|访问量|信息来源"
     r"|^[\u4e00-\u9fff]{2,8}\s*:\s*$|^[\d/\-.\s]{6,}$"  # a metadata label alone, an index number
 )
+
+
+_BULLET_RE = re.compile(r"^[\s•·●▪◆■□\-*]+")
+
+
+def _chrome(match: str) -> bool:
+    """A line of web furniture: 「 • 索 引 号:…」 counts as 「索引号:…」."""
+    return bool(_CHROME_RE.search(re.sub(r"\s+", "", _BULLET_RE.sub("", match))))
 
 
 def _title(lines: list[Line]) -> str:
     parts = []
     start = 0
-    while start < min(len(lines), 8) and _CHROME_RE.search(lines[start].match) and not lines[start].kind:
+    while start < min(len(lines), 16) and _chrome(lines[start].match) and not lines[start].kind:
         start += 1
     for ln in lines[start:start + 6]:
         if ln.kind or ends_terminal(ln.match) or _TITLE_STOP_RE.match(ln.match) or len(ln.match) > 60:
             break
-        if parts and _CHROME_RE.search(ln.match):
+        if parts and _chrome(ln.match):
             break
         if not _DOC_NUMBER_RE.search(ln.match):
             parts.append(ln)
