@@ -43,6 +43,9 @@ def test_dated_actions_and_deadlines_inside_measures():
     ("截至目前，共计 32 个问题已整改完成。有 7 项问题正在整改中。", (None, None, 32, 7)),
     ("截至目前，9个问题中已完成整改7个，正在整改1个，需长期坚持1个。", (None, None, 7, 1)),
     ("巡察反馈问题共15个，已完成12个。", (None, 15, 12, None)),
+    ("指出了我局3个方面14项共38个问题，已完成整改问题35个，基本完成1个，未完成2个。", (3, 38, 35, 3)),
+    ("反馈问题共计18个，目前已完成整改16个，其余2个问题按时序推进。", (None, 18, 16, 2)),
+    ("共梳理出问题21条，已完成整改17条，正在整改4条。", (None, 21, 17, 4)),
 ])
 def test_declared_counts_in_digits_and_chinese_numerals(sentence, expected):
     d = declared_counts(sentence.replace("，", ",").replace("：", ":"))

@@ -36,7 +36,7 @@ from .wording import NEXT_TITLE_RE, part_of_notice
 
 __all__ = ["PARSER_VERSION", "parse_text"]
 
-PARSER_VERSION = "2026.12.02-3"
+PARSER_VERSION = "2026.12.02-4"
 
 logger = logging.getLogger(__name__)
 
