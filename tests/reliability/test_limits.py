@@ -416,3 +416,32 @@ def test_the_heartbeat_advances_while_the_parse_runs_and_stops_with_it(held, set
     time.sleep(0.6)
     assert Notice.objects.get(pk=held.pk).heartbeat_at == stopped
     assert not any(t.name == f"heartbeat-{held.pk}" for t in threading.enumerate())
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_parse_past_the_real_memory_cap_fails_once_and_the_same_worker_parses_the_next_notice(
+        role_groups, real_queue, require_postgres, redis_url, hospital_a_clerk, tmp_path, monkeypatch):
+    """A real worker whose pool process may map only 450 MB: 19 MB of text cannot be parsed in that.
+
+    The character cap is raised for this worker, so the memory cap is what stops the parse.
+    """
+    queue = f"memory-{os.getpid()}-{time.monotonic_ns()}"
+    monkeypatch.setattr("notices.services.notice_enqueue_parse",
+                        lambda notice_id: parse_notice.apply_async((notice_id,), queue=queue))
+    line = "（一）巡察发现理论学习不深入，整改措施落实不到位，问题整改仍需加强。\n"
+    huge = (line * (19 * 1024 * 1024 // len(line.encode()))).encode()
+    with workers.running_worker(queue=queue, log=tmp_path / "worker.log", db=require_postgres, redis_url=redis_url,
+                                name="capped", env={"RECTIFY_WORKER_MEMORY_MB": "450", "NOTICE_MAX_CHARS": "100000000"}) as worker:
+        [child] = workers.children(worker.pid)
+        assert workers.address_space_limit(child) == 450 * 1024 * 1024
+        big = _upload(hospital_a_clerk, huge, name="超大.txt")
+        failed = wait_for(lambda: Notice.objects.filter(pk=big.pk, state="failed").first(), timeout=120)
+        normal = _upload(hospital_a_clerk, corpus.NOTICE.encode())
+        parsed = wait_for(lambda: Notice.objects.filter(pk=normal.pk, state="parsed").first(), timeout=120)
+    # A MemoryError, wherever it struck: in the parser (the task's handler) or in an extractor (its own).
+    assert (failed.error_code, failed.error) in (("memory_limit", services.MEMORY_FAILURE),
+                                                 ("limit_exceeded", f"{LIMIT_MESSAGE}（文件结构过于复杂）"))
+    assert (failed.attempts, failed.lost_parses) == (1, 0)  # failed once, in Python: no process died
+    assert _original_kept(failed)
+    assert parsed.attempts == 1
