@@ -226,3 +226,28 @@ def test_a_database_error_mid_acceptance_leaves_nothing_half_written_and_accepti
     accept(notice)
     assert notice.review_state == "accepted"
     assert IssueStatement.objects.filter(notice=notice).count() == 12
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_a_notice_a_real_worker_is_parsing_answers_at_once_and_the_parse_discards_its_result(
+        role_groups, real_queue, login, hospital_a_clerk):
+    client = login(hospital_a_clerk)
+    response = _post(client, "扫描件.pdf", workers.scanned_notice_page())  # OCR: seconds of parsing
+    assert response.status_code == 202
+    pk = response.json()["id"]
+    log_before = real_queue.log_path.stat().st_size
+    wait_for(lambda: Notice.objects.filter(pk=pk, state="parsing").exists(), timeout=120, interval=0.05)
+
+    started = time.monotonic()
+    withdrawn = client.post(f"/notices/{pk}/withdraw", {"reason": "传错了"})
+    took = time.monotonic() - started
+    assert withdrawn.status_code == 302
+    assert took < 2.0, f"the withdrawal waited {took:.1f} s"
+    notice = Notice.objects.get(pk=pk)
+    assert (notice.state, notice.is_withdrawn) == ("cancelled", True)  # recorded while the parse still runs
+
+    wait_for(lambda: f'"notice_id": {pk}, "outcome": "withdrawn"' in real_queue.log_path.read_bytes()[
+        log_before:].decode("utf-8", "replace"), timeout=120, interval=0.5)
+    notice.refresh_from_db()
+    assert (notice.state, notice.raw_text, notice.parse_result) == ("cancelled", "", None)
