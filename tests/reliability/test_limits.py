@@ -431,8 +431,9 @@ def test_a_parse_past_the_real_memory_cap_fails_once_and_the_same_worker_parses_
                         lambda notice_id: parse_notice.apply_async((notice_id,), queue=queue))
     line = "（一）巡察发现理论学习不深入，整改措施落实不到位，问题整改仍需加强。\n"
     huge = (line * (19 * 1024 * 1024 // len(line.encode()))).encode()
+    capped = {"RECTIFY_WORKER_MEMORY_MB": "450", "NOTICE_MAX_CHARS": "100000000"}
     with workers.running_worker(queue=queue, log=tmp_path / "worker.log", db=require_postgres, redis_url=redis_url,
-                                name="capped", env={"RECTIFY_WORKER_MEMORY_MB": "450", "NOTICE_MAX_CHARS": "100000000"}) as worker:
+                                name="capped", env=capped) as worker:
         [child] = workers.children(worker.pid)
         assert workers.address_space_limit(child) == 450 * 1024 * 1024
         big = _upload(hospital_a_clerk, huge, name="超大.txt")
