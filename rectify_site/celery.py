@@ -11,7 +11,8 @@ Two worker-side hooks live here:
   notice fails with its message) or, at worst, that one process dying — never
   the machine swapping until everything else times out;
 - the worker logs through the project's ``LOGGING`` (one JSON line per
-  record, as the web process does) instead of Celery's own text format.
+  record, as the web process does) instead of Celery's own text format;
+  its level is ``LOG_LEVEL``, not ``celery worker --loglevel``.
 """
 import logging
 import logging.config
