@@ -122,6 +122,13 @@ class Notice(models.Model):
     error = models.TextField("错误信息", blank=True)
     error_code = models.CharField("错误代码", max_length=40, blank=True)
     attempts = models.PositiveIntegerField("解析次数", default=0)
+    # Who runs the parse now (the Celery task id) and when it last showed it was alive: a thread of the
+    # parsing process bumps ``heartbeat_at``, so the sweep can tell a dead worker's job in minutes.
+    parse_task_id = models.CharField("解析任务", max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField("解析心跳", null=True, blank=True)
+    # Parses of this notice that ended with their process dead (out of memory, killed, past the hard
+    # time limit); past ``NOTICE_MAX_LOST_PARSES`` the notice fails instead of being parsed again.
+    lost_parses = models.PositiveSmallIntegerField("异常中断次数", default=0)
     parser_version = models.CharField("解析器版本", max_length=40, blank=True, db_index=True)
     parsed_at = models.DateTimeField("解析完成时间", null=True, blank=True)
     parse_duration_ms = models.PositiveIntegerField("解析耗时（毫秒）", null=True, blank=True)

@@ -13,15 +13,17 @@ meanwhile is recorded at once and the parse, finding it, writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from tracking.models import IssueStatement
@@ -30,6 +32,7 @@ from . import rules
 from .models import Notice, ParseState
 from .parsing import NoticeFileError, parse_bytes
 from .parsing.extract import ExtractContext, Limits, using_context
+from .parsing.extract.budget import LIMIT_MESSAGE
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,17 @@ ACCEPTED_EXTENSIONS = {
 ACCEPTED_LABEL = ("文本（.txt）、Word（.docx/.doc/.wps）、PDF（.pdf，含扫描件）、OFD（.ofd）、网页（.html/.htm）、"
                   "扫描或拍照图片（.jpg/.png/.tif）")
 GENERIC_FAILURE = "解析时发生内部错误，已记录，请稍后点击「重新解析」；如仍失败请联系巡察办"
+MEMORY_FAILURE = f"{LIMIT_MESSAGE}（解析所需内存超过上限）"
+
+
+def time_limit_failure() -> str:
+    minutes = max(1, round(settings.NOTICE_PARSE_SOFT_TIME_LIMIT / 60))
+    return f"{LIMIT_MESSAGE}（解析超过{minutes}分钟仍未完成）。请检查文件后点击「重新解析」，如仍失败请联系巡察办"
+
+
+def lost_parses_failure(count: int) -> str:
+    return (f"{LIMIT_MESSAGE}（解析进程已{count}次异常中断，可能是文件过大或结构异常）。"
+            "请检查文件后点击「重新解析」，如仍失败请联系巡察办")
 
 
 def notice_validate_upload(*, filename: str, size: int) -> str:
@@ -99,45 +113,71 @@ def notice_enqueue_parse(*, notice_id: int) -> None:
         logger.warning("enqueue failed; the sweep will retry", extra={"notice_id": notice_id}, exc_info=True)
 
 
-def notice_apply_parse(*, notice_id: int) -> str:
+def notice_apply_parse(*, notice_id: int, task_id: str = "") -> str:
     """Extract, parse and record the proposal in one transaction; returns the outcome.
 
-    Only a queued or parsing notice is taken (a redelivered job finds it
-    parsing); anything else means another job already did the work.
+    ``task_id`` names this run (the Celery task id).  The notice is taken
+    when it is queued, or when it is 「解析中」 but its parse is dead: either
+    this very job is being delivered again (the process that had it died:
+    killed pool child, visibility timeout, retry), or the parse's heartbeat
+    went silent.  A notice parsed meanwhile, or held by a live parse, is
+    skipped, so a late redelivery never parses a notice twice.  Every start
+    on a dead parse counts in ``lost_parses``; past ``NOTICE_MAX_LOST_PARSES``
+    the file fails instead of killing one more process.
     """
     from review.decide import decide_after_parse
 
-    claimed = Notice.objects.filter(
-        pk=notice_id, state__in=[ParseState.QUEUED, ParseState.PARSING], withdrawn_at__isnull=True
-    ).update(state=ParseState.PARSING, state_changed_at=timezone.now(), attempts=F("attempts") + 1,
-             progress_done=0, progress_total=0)
+    now = timezone.now()
+    dead = Q(state=ParseState.PARSING) & parse_is_silent(now)
+    if task_id:
+        dead |= Q(state=ParseState.PARSING, parse_task_id=task_id)
+    claimed = Notice.objects.filter(Q(state=ParseState.QUEUED) | dead, pk=notice_id, withdrawn_at__isnull=True).update(
+        state=ParseState.PARSING, state_changed_at=now, heartbeat_at=now, parse_task_id=task_id,
+        attempts=F("attempts") + 1, progress_done=0, progress_total=0,
+        lost_parses=Case(When(state=ParseState.PARSING, then=F("lost_parses") + 1), default=F("lost_parses"),
+                         output_field=Notice._meta.get_field("lost_parses")),
+    )
     if not claimed:
         return "skipped"
     notice = Notice.objects.defer("raw_text", "parse_result").get(pk=notice_id)
+    if notice.lost_parses >= settings.NOTICE_MAX_LOST_PARSES:
+        notice_fail(notice_id=notice_id, message=lost_parses_failure(notice.lost_parses), code="parse_crashed",
+                    task_id=task_id)
+        return "failed"
     started = time.monotonic()
     try:
         with notice.file.open("rb") as fh:
             data = fh.read()
     except FileNotFoundError:
-        notice_fail(notice_id=notice_id, message="原始文件在存储中找不到，请联系系统管理员", code="file_missing")
+        notice_fail(notice_id=notice_id, message="原始文件在存储中找不到，请联系系统管理员", code="file_missing",
+                    task_id=task_id)
         return "failed"
     try:
         with using_context(_extract_context(notice_id)):
             extracted, parsed = parse_bytes(data, notice.original_name)
     except NoticeFileError as exc:
-        notice_fail(notice_id=notice_id, message=exc.message, code=exc.code)
+        if isinstance(exc.__cause__, SoftTimeLimitExceeded):
+            raise exc.__cause__  # an extractor took the time limit for a broken file; the task says what it was
+        notice_fail(notice_id=notice_id, message=exc.message, code=exc.code, task_id=task_id)
+        return "failed"
+    del data
+    if len(parsed.issues) > settings.NOTICE_MAX_ISSUES:
+        notice_fail(notice_id=notice_id, code="too_many_issues", task_id=task_id,
+                    message=f"{LIMIT_MESSAGE}（识别出{len(parsed.issues)}个问题，超过每份通报"
+                            f"{settings.NOTICE_MAX_ISSUES}个的上限）。请检查文件是否正确，或联系巡察办")
         return "failed"
     try:
         with transaction.atomic():
             review, fixed = decide_after_parse(notice=notice, parsed=parsed)
             fields = _header_fields(extracted, parsed, fixed.result)
             fields["warnings"] += review.pop("warnings", [])
-            # Last and conditional: a re-queue or a withdrawal since the claim wins, and nothing above stays.
+            # Last and conditional: a re-queue, a withdrawal or another run taking over since the claim
+            # wins, and nothing above stays.
             written = Notice.objects.filter(
-                pk=notice_id, state=ParseState.PARSING, withdrawn_at__isnull=True
+                pk=notice_id, state=ParseState.PARSING, parse_task_id=task_id, withdrawn_at__isnull=True
             ).update(**fields, **review, state=ParseState.PARSED, state_changed_at=timezone.now(),
                      parsed_at=timezone.now(), parse_duration_ms=int((time.monotonic() - started) * 1000),
-                     error="", error_code="")
+                     error="", error_code="", lost_parses=0)
             if not written:
                 raise _Superseded
     except _Superseded:
@@ -148,14 +188,34 @@ def notice_apply_parse(*, notice_id: int) -> str:
     return "parsed"
 
 
+def parse_is_silent(now) -> Q:
+    """Parses (state 解析中) whose process has not shown it is alive for ``NOTICE_PARSE_STALE_SECONDS``."""
+    cut = now - dt.timedelta(seconds=settings.NOTICE_PARSE_STALE_SECONDS)
+    return Q(heartbeat_at__lt=cut) | Q(heartbeat_at__isnull=True, state_changed_at__lt=cut)
+
+
+def notice_heartbeat(*, notice_id: int, task_id: str) -> bool:
+    """The running parse ``task_id`` is alive; ``False`` once it no longer holds the notice."""
+    return bool(Notice.objects.filter(pk=notice_id, state=ParseState.PARSING, parse_task_id=task_id).update(
+        heartbeat_at=timezone.now()))
+
+
+def notice_release(*, notice_id: int, task_id: str) -> None:
+    """Give the notice back to the queue (a transient error: the job retries), so the retry is no lost parse."""
+    Notice.objects.filter(pk=notice_id, state=ParseState.PARSING, parse_task_id=task_id).update(
+        state=ParseState.QUEUED, state_changed_at=timezone.now())
+
+
 class _Superseded(Exception):
     """The notice was re-queued or withdrawn while this parse ran."""
 
 
-def notice_fail(*, notice_id: int, message: str, code: str) -> None:
-    Notice.objects.filter(pk=notice_id).update(
-        state=ParseState.FAILED, state_changed_at=timezone.now(), error=message, error_code=code[:40]
-    )
+def notice_fail(*, notice_id: int, message: str, code: str, task_id: str | None = None) -> None:
+    """Record a failure; with ``task_id`` only while that run still holds the notice (not one superseded)."""
+    notices = Notice.objects.filter(pk=notice_id)
+    if task_id is not None:
+        notices = notices.filter(state=ParseState.PARSING, parse_task_id=task_id)
+    notices.update(state=ParseState.FAILED, state_changed_at=timezone.now(), error=message, error_code=code[:40])
 
 
 def notice_request_reparse(*, notice: Notice, requested_by=None) -> None:
@@ -166,7 +226,7 @@ def notice_request_reparse(*, notice: Notice, requested_by=None) -> None:
         raise ValidationError("已撤回的通报不能重新解析")
     with transaction.atomic():
         Notice.objects.filter(pk=notice.pk).update(
-            state=ParseState.QUEUED, state_changed_at=timezone.now(), error="", error_code=""
+            state=ParseState.QUEUED, state_changed_at=timezone.now(), error="", error_code="", lost_parses=0
         )
         transaction.on_commit(lambda: notice_enqueue_parse(notice_id=notice.pk))
     notice.refresh_from_db()
@@ -263,8 +323,10 @@ def _extract_context(notice_id: int) -> ExtractContext:
     def progress(done: int, total: int) -> None:
         Notice.objects.filter(pk=notice_id).update(progress_done=done, progress_total=total)
 
-    return ExtractContext(limits=Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES,
-                                        max_pixels=settings.NOTICE_OCR_MAX_PIXELS), progress=progress)
+    limits = Limits(max_ocr_pages=settings.NOTICE_OCR_MAX_PAGES, max_pixels=settings.NOTICE_OCR_MAX_PIXELS,
+                    max_pages=settings.NOTICE_MAX_PAGES, max_chars=settings.NOTICE_MAX_CHARS,
+                    convert_memory_mb=settings.NOTICE_CONVERT_MEMORY_MB)
+    return ExtractContext(limits=limits, progress=progress)
 
 
 def _header_fields(extracted, parsed, corrected) -> dict:

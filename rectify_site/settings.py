@@ -170,6 +170,34 @@ RECTIFY_DUE_SOON_DAYS = env_int("RECTIFY_DUE_SOON_DAYS", 20)
 DISCLOSURE_TRUSTED_PROXIES = env_int("DISCLOSURE_TRUSTED_PROXIES", 0)
 
 # --- Celery -------------------------------------------------------------
+# Hard limits on every parse (issue 13), so no upload can take the worker machine down.
+# Characters of extracted text, pages of a text PDF/OFD, and issues per notice (real notices have
+# at most a few dozen; past the cap the notice fails once with a Chinese message).
+NOTICE_MAX_CHARS = env_int("NOTICE_MAX_CHARS", 2_000_000)
+NOTICE_MAX_PAGES = env_int("NOTICE_MAX_PAGES", 500)
+NOTICE_MAX_ISSUES = env_int("NOTICE_MAX_ISSUES", 1000)
+# Address space of each pool process (setrlimit RLIMIT_AS, set in worker_process_init). OCR of a scanned
+# page maps about 1.7 GB (onnxruntime), 2.1 GB by the third page; 4 GB leaves room and still stops a bomb.
+# 0 turns the cap off.
+RECTIFY_WORKER_MEMORY_MB = env_int("RECTIFY_WORKER_MEMORY_MB", 4096)
+# LibreOffice (.doc/.wps) gets its own cap (it needs about 0.5 GB of address space for a notice).
+NOTICE_CONVERT_MEMORY_MB = env_int("NOTICE_CONVERT_MEMORY_MB", 2048)
+# A pool process whose resident memory passed this after a task is replaced (an OCR model stays ~0.8 GB).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("RECTIFY_WORKER_MAX_RSS_MB", 1536) * 1024  # Celery counts KiB
+# The longest legitimate parse: 30 OCR pages at ~11 CPU-s each (twice that on a busy machine) and a
+# LibreOffice conversion. Past the soft limit the parse fails with a Chinese message; the hard limit
+# kills a process that does not answer the soft one.
+NOTICE_PARSE_SOFT_TIME_LIMIT = env_int("NOTICE_PARSE_SOFT_TIME_LIMIT", 900)
+NOTICE_PARSE_TIME_LIMIT = env_int("NOTICE_PARSE_TIME_LIMIT", NOTICE_PARSE_SOFT_TIME_LIMIT + 60)
+# A running parse bumps Notice.heartbeat_at this often; the sweep retakes a parse silent for longer
+# than NOTICE_PARSE_STALE_SECONDS (its worker died), so a dead worker's job is retaken in minutes.
+NOTICE_PARSE_HEARTBEAT_SECONDS = env_int("NOTICE_PARSE_HEARTBEAT_SECONDS", 15)
+NOTICE_PARSE_STALE_SECONDS = env_int("NOTICE_PARSE_STALE_SECONDS", 120)
+NOTICE_SWEEP_SECONDS = env_int("NOTICE_SWEEP_SECONDS", 120)
+# Parses of one notice that ended with their process dead (OOM, memory cap, kill, hard time limit)
+# before the notice fails as a file that crashes the parser, rather than loop through redeliveries.
+NOTICE_MAX_LOST_PARSES = env_int("NOTICE_MAX_LOST_PARSES", 3)
+
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -179,12 +207,15 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "rectify"
+# A worker of its own (tests that kill whole workers) can take every job it causes on its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "rectify")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish to a broker that is down must fail fast: the upload is already
 # stored and the sweep enqueues it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Above the hard time limit, so Redis never hands a running parse to a second worker; a dead
+    # worker's job is retaken earlier by the sweep (heartbeat), and the late redelivery is then skipped.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", NOTICE_PARSE_TIME_LIMIT + 240),
     # kombu otherwise keeps retrying the connection for seconds while the uploader waits.
     "max_retries": 1,
     "interval_start": 0,
@@ -194,8 +225,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through LOGGING below (JSON lines), not Celery's own format: see rectify_site/celery.py.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-notices": {"task": "notices.tasks.sweep_stale_notices", "schedule": 120.0},
+    "sweep-stale-notices": {"task": "notices.tasks.sweep_stale_notices", "schedule": float(NOTICE_SWEEP_SECONDS)},
     # Each user's to-do digest, once a day at 08:00 Beijing time (the task sends at most one per user and day).
     "daily-reminder-digests": {"task": "tracking.tasks.send_reminder_digests",
                                "schedule": crontab(hour=env_int("REMINDER_HOUR", 8), minute=0)},

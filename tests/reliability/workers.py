@@ -1,8 +1,7 @@
 """Celery worker processes a fault test starts, kills and replaces itself.
 
 The session ``celery_worker`` fixture is shared by many tests, so a test
-that kills a whole worker starts its own on a queue of its own, with a short
-Redis visibility timeout so an unacknowledged job comes back in seconds.
+that kills a whole worker starts its own on a queue of its own.
 """
 from __future__ import annotations
 
@@ -24,11 +23,15 @@ def database_url(settings_dict) -> str:
 
 
 def start_worker(*, queue: str, log: Path, db, redis_url: str, visibility_timeout: int | None = None,
-                 name: str = "fault") -> subprocess.Popen:
+                 name: str = "fault", env: dict | None = None) -> subprocess.Popen:
+    """A worker consuming ``queue``, which is also its default queue: jobs it enqueues (the sweep's) stay on it.
+
+    ``env`` adds settings for this worker only (e.g. a shorter sweep threshold).
+    """
     from django.conf import settings
 
     env = {**os.environ, "DATABASE_URL": database_url(db), "REDIS_URL": redis_url, "CELERY_EAGER": "0",
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CELERY_QUEUE": queue, **(env or {})}
     if visibility_timeout is not None:
         env["CELERY_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
     with open(log, "ab") as out:
@@ -97,3 +100,58 @@ def children(pid: int) -> list[int]:
         if ppid == pid:
             found.append(int(entry.name))
     return found
+
+
+def group_rss_mb(pid: int) -> float:
+    """Resident memory of the worker ``pid`` and its pool processes, in MB."""
+    total = 0
+    for member in [pid, *children(pid)]:
+        try:
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def address_space_limit(pid: int) -> int | None:
+    """The soft ``RLIMIT_AS`` of process ``pid`` in bytes (``None``: unlimited)."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max address space"):
+            soft = line.split()[3]
+            return None if soft == "unlimited" else int(soft)
+    return None
+
+
+# --- files whose parse lasts long enough to be caught mid-way (OCR: seconds per page) -------------------
+
+
+def scanned_notice_page() -> bytes:
+    """Page one of a sample notice printed and scanned (a PDF of one page image): OCR parses it in ~10 s."""
+    from tests.extraction import builders
+    from tests.extraction.support import SAMPLE_PATHS, sample_text
+
+    pages = builders.print_pages(builders.printed(sample_text(SAMPLE_PATHS[1])))
+    return builders.images_to_pdf(pages[:1])
+
+
+def unreadable_photo() -> bytes:
+    """A photo of text-like blocks that OCR works on for seconds and then finds no text in."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1800, 2400), "white")
+    draw = ImageDraw.Draw(image)
+    rnd = random.Random(1)
+    for y in range(40, 2360, 36):
+        x = 60
+        while x < 1700:
+            width = rnd.randint(15, 30)
+            draw.rectangle([x, y, x + width, y + 22], fill="black")
+            x += width + rnd.randint(6, 14)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

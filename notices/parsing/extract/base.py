@@ -32,6 +32,7 @@ class Limits:
     max_html_tags: int = 200_000
     ocr_dpi: int = 200  # page rendering for OCR
     convert_timeout: float = 120.0  # seconds for one LibreOffice conversion
+    convert_memory_mb: int = 2048  # address space of the LibreOffice process (0: what the worker has)
 
 
 # ``progress(done, total)`` is called as OCR pages finish; the Django side

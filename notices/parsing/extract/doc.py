@@ -91,7 +91,8 @@ def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText
     soffice = soffice_path()
     if soffice is None:
         raise NoticeFileError(MISSING, code="converter_missing")
-    converted = convert_to_docx(data, soffice=soffice, timeout=ctx.limits.convert_timeout)
+    converted = convert_to_docx(data, soffice=soffice, timeout=ctx.limits.convert_timeout,
+                                memory_mb=ctx.limits.convert_memory_mb)
 
     from . import docx
 
@@ -106,17 +107,17 @@ def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText
     return result
 
 
-def convert_to_docx(data: bytes, *, soffice: str, timeout: float) -> bytes:
+def convert_to_docx(data: bytes, *, soffice: str, timeout: float, memory_mb: int = 0) -> bytes:
     """The .docx LibreOffice makes of ``data``; one at a time in this process."""
     with _LOCK:
         work = Path(tempfile.mkdtemp(prefix="rectify-soffice-"))
         try:
-            return _convert(data, soffice, timeout, work)
+            return _convert(data, soffice, timeout, work, memory_mb)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _convert(data: bytes, soffice: str, timeout: float, work: Path) -> bytes:
+def _convert(data: bytes, soffice: str, timeout: float, work: Path, memory_mb: int = 0) -> bytes:
     profile = work / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
@@ -131,6 +132,10 @@ def _convert(data: bytes, soffice: str, timeout: float, work: Path) -> bytes:
     ]
     if _can_unshare():
         command = ["unshare", "--net", "--map-root-user", *command]
+    if memory_mb > 0 and shutil.which("prlimit"):
+        # Its own address-space cap rather than the worker's (which it would inherit): set before exec,
+        # so every process LibreOffice starts has it too.
+        command = ["prlimit", f"--as={memory_mb * 1024 * 1024}", "--", *command]
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
         "TMPDIR": str(work), "SAL_USE_VCLPLUGIN": "svp",
