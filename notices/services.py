@@ -91,11 +91,24 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
 
 
 def notice_enqueue_parse(*, notice_id: int) -> None:
+    """Publish the parse job; never raises and never waits long: the notice is stored and queued already.
+
+    The publish gets its own connection with short socket timeouts
+    (``BROKER_PUBLISH_TIMEOUT``), so a broker that is down answers at once and
+    one that accepts connections but never replies costs about that long —
+    not the request's whole life.  A lost publish leaves the notice
+    「排队中」; ``sweep_stale_notices`` enqueues it again later.
+    """
+    from rectify_site.celery import app
+
     from .tasks import parse_notice
 
+    timeout = settings.BROKER_PUBLISH_TIMEOUT
     try:
-        parse_notice.delay(notice_id)
-    except Exception:  # broker down: the notice stays queued and the sweep retries
+        with app.connection_for_write(transport_options={
+                "socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}) as connection:
+            parse_notice.apply_async((notice_id,), connection=connection, retry=False)
+    except Exception:  # broker down or not answering: the notice stays queued and the sweep retries
         logger.warning("enqueue failed; the sweep will retry", extra={"notice_id": notice_id}, exc_info=True)
 
 

@@ -1,9 +1,11 @@
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from tracking.roles import clerk_institution_id, is_reviewer
+
+from . import health
 
 
 def home(request):
@@ -16,7 +18,8 @@ def home(request):
     return redirect(reverse("disclosure:list"))
 
 
+@never_cache
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each dependency's state as JSON; 503 when any is down, so a monitor needs only the status code."""
+    ok, body = health.report()
+    return JsonResponse(body, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False})
