@@ -13,6 +13,7 @@ meanwhile is recorded at once and the parse, finding it, writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import logging
 import time
@@ -40,6 +41,19 @@ ACCEPTED_EXTENSIONS = {
 ACCEPTED_LABEL = ("文本（.txt）、Word（.docx/.doc/.wps）、PDF（.pdf，含扫描件）、OFD（.ofd）、网页（.html/.htm）、"
                   "扫描或拍照图片（.jpg/.png/.tif）")
 GENERIC_FAILURE = "解析时发生内部错误，已记录，请稍后点击「重新解析」；如仍失败请联系巡察办"
+
+
+STORAGE_FULL = "服务器存储空间不足，文件未保存，请稍后再试；如持续出现请联系系统管理员"
+STORAGE_FAILED = "服务器存储暂时不可用，文件未保存，请稍后再试；如持续出现请联系系统管理员"
+
+
+class StorageUnavailable(Exception):
+    """The upload could not be written (a full disk or another I/O error); nothing of it was kept."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        self.message = STORAGE_FULL if self.full else STORAGE_FAILED
 
 
 def notice_validate_upload(*, filename: str, size: int) -> str:
@@ -77,7 +91,12 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
         return existing, False
     notice = Notice(original_name=filename, sha256=sha256, format=fmt, size=size,
                     uploaded_by=uploaded_by, institution=institution)
-    notice.file.save(filename, content, save=False)
+    try:
+        # The storage removes what it wrote if the write fails (rectify_site/storage.py).
+        notice.file.save(filename, content, save=False)
+    except OSError as exc:
+        logger.error("upload not stored", extra={"sha256": sha256, "size": size, "errno": exc.errno})
+        raise StorageUnavailable(exc) from exc
     try:
         with transaction.atomic():
             notice.save()
@@ -86,6 +105,9 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
         # The same file arrived twice at once; the other request won.
         notice.file.delete(save=False)
         return _live_copies(sha256, institution).get(), False
+    except BaseException:
+        notice.file.delete(save=False)  # no row, so no stored file either
+        raise
     logger.info("notice stored", extra={"notice_id": notice.pk, "sha256": sha256, "size": size})
     return notice, True
 
