@@ -43,7 +43,8 @@ def _files_under(root):
 
 
 def test_the_api_upload_says_the_disk_is_full_in_chinese_and_keeps_nothing(full_disk, login, hospital_a_clerk):
-    response = login(hospital_a_clerk).post("/api/notices/", {"file": SimpleUploadedFile("通报.txt", corpus.NOTICE.encode())})
+    upload = SimpleUploadedFile("通报.txt", corpus.NOTICE.encode())
+    response = login(hospital_a_clerk).post("/api/notices/", {"file": upload})
     assert response.status_code == 507
     assert MESSAGE in response.json()["detail"]
     assert not Notice.objects.exists()
@@ -51,7 +52,8 @@ def test_the_api_upload_says_the_disk_is_full_in_chinese_and_keeps_nothing(full_
 
 
 def test_the_upload_page_says_the_disk_is_full_in_chinese_and_keeps_nothing(full_disk, login, hospital_a_clerk):
-    response = login(hospital_a_clerk).post("/notices/", {"files": [SimpleUploadedFile("通报.txt", corpus.NOTICE.encode())]})
+    upload = SimpleUploadedFile("通报.txt", corpus.NOTICE.encode())
+    response = login(hospital_a_clerk).post("/notices/", {"files": [upload]})
     assert response.status_code == 507
     page = response.content.decode()
     assert "「通报.txt」未保存" in page and MESSAGE in page
