@@ -69,8 +69,10 @@ def take(hashed: str) -> bool:
 def _take_from_database(hashed: str, limit: int, period: int) -> bool:
     """The cache is away: count this sender's stored comments of the last ``period`` seconds instead.
 
-    A sliding window rather than the cache's fixed one, so it is never looser;
-    the caller holds a transaction, so the count and the insert go together.
+    A sliding window rather than the cache's fixed one, so it is never looser
+    over time; unlike Redis' incr it is not atomic, so two requests of one
+    sender racing at the very same moment may both take the last slot — a
+    bounded overrun, only while the cache is away.
     """
     from .models import PublicComment
 
