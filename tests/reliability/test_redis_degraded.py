@@ -100,7 +100,9 @@ def test_a_comment_is_taken_without_redis_and_the_rate_limit_still_holds(broken_
 # --- uploads (the parse job is published to Redis) ---------------------------------------------
 @pytest.mark.parametrize("via", ["api", "page"])
 def test_an_upload_answers_at_once_stored_and_queued_when_publishing_fails(
-        broken_redis, via, login, hospital_a_clerk, django_capture_on_commit_callbacks, caplog):
+        broken_redis, via, login, hospital_a_clerk, django_capture_on_commit_callbacks, caplog, settings, tmp_path):
+    # Its own media directory: other tests look for the files of these very bytes in the shared one.
+    settings.MEDIA_ROOT = tmp_path
     client = login(hospital_a_clerk)
     data = corpus.NOTICE.encode()
     with publishing_to(broken_redis), django_capture_on_commit_callbacks(execute=True):
@@ -116,6 +118,7 @@ def test_an_upload_answers_at_once_stored_and_queued_when_publishing_fails(
     assert notice.state == "queued"  # the sweep enqueues it once the broker answers again
     with notice.file.open("rb") as stored:
         assert stored.read() == data
+    assert (tmp_path / notice.file.name).is_file()
     assert any(r.getMessage().startswith("enqueue failed") for r in caplog.records)
 
 
