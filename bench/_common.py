@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -170,6 +171,9 @@ def http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status < 500
+    except urllib.error.HTTPError as exc:
+        # /healthz answers 503 while a dependency (e.g. the worker's heartbeat) is down: the web process is up.
+        return exc.code == 503
     except Exception:
         return False
 

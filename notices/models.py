@@ -232,3 +232,16 @@ class Notice(models.Model):
         if self.review_state == ReviewState.ACCEPTED and self.needs_recheck:
             return "已通过·需复核"
         return self.get_review_state_display()
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker said it was alive (``notices.heartbeat``), independent of Redis."""
+
+    worker = models.CharField("工作进程", max_length=200, unique=True)
+    seen_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "解析进程心跳"
+
+    def __str__(self):
+        return f"{self.worker} · {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import logging
 import time
@@ -56,6 +57,19 @@ def lost_parses_failure(count: int) -> str:
             "请检查文件后点击「重新解析」，如仍失败请联系巡察办")
 
 
+STORAGE_FULL = "服务器存储空间不足，文件未保存，请稍后再试；如持续出现请联系系统管理员"
+STORAGE_FAILED = "服务器存储暂时不可用，文件未保存，请稍后再试；如持续出现请联系系统管理员"
+
+
+class StorageUnavailable(Exception):
+    """The upload could not be written (a full disk or another I/O error); nothing of it was kept."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        self.message = STORAGE_FULL if self.full else STORAGE_FAILED
+
+
 def notice_validate_upload(*, filename: str, size: int) -> str:
     """The notice format for an acceptable upload, or a ``ValidationError`` in Chinese."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -91,7 +105,12 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
         return existing, False
     notice = Notice(original_name=filename, sha256=sha256, format=fmt, size=size,
                     uploaded_by=uploaded_by, institution=institution)
-    notice.file.save(filename, content, save=False)
+    try:
+        # The storage removes what it wrote if the write fails (rectify_site/storage.py).
+        notice.file.save(filename, content, save=False)
+    except OSError as exc:
+        logger.error("upload not stored", extra={"sha256": sha256, "size": size, "errno": exc.errno})
+        raise StorageUnavailable(exc) from exc
     try:
         with transaction.atomic():
             notice.save()
@@ -100,16 +119,32 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
         # The same file arrived twice at once; the other request won.
         notice.file.delete(save=False)
         return _live_copies(sha256, institution).get(), False
+    except BaseException:
+        notice.file.delete(save=False)  # no row, so no stored file either
+        raise
     logger.info("notice stored", extra={"notice_id": notice.pk, "sha256": sha256, "size": size})
     return notice, True
 
 
 def notice_enqueue_parse(*, notice_id: int) -> None:
+    """Publish the parse job; never raises and never waits long: the notice is stored and queued already.
+
+    The publish gets its own connection with short socket timeouts
+    (``BROKER_PUBLISH_TIMEOUT``), so a broker that is down answers at once and
+    one that accepts connections but never replies costs about that long —
+    not the request's whole life.  A lost publish leaves the notice
+    「排队中」; ``sweep_stale_notices`` enqueues it again later.
+    """
+    from rectify_site.celery import app
+
     from .tasks import parse_notice
 
+    timeout = settings.BROKER_PUBLISH_TIMEOUT
     try:
-        parse_notice.delay(notice_id)
-    except Exception:  # broker down: the notice stays queued and the sweep retries
+        with app.connection_for_write(transport_options={
+                "socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}) as connection:
+            parse_notice.apply_async((notice_id,), connection=connection, retry=False)
+    except Exception:  # broker down or not answering: the notice stays queued and the sweep retries
         logger.warning("enqueue failed; the sweep will retry", extra={"notice_id": notice_id}, exc_info=True)
 
 

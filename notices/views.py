@@ -39,18 +39,23 @@ def notice_list(request):
 def _upload(request):
     if not can_upload(request.user):
         raise PermissionDenied
+    # More files than DATA_UPLOAD_MAX_NUMBER_FILES never get here: Django refuses the body while the CSRF
+    # check reads it, and rectify_site.views.bad_request answers in Chinese.
     form = NoticeUploadForm(request.POST, request.FILES, user=request.user,
                             oversized=getattr(request, "oversized_uploads", ()))
     if not form.is_valid():
-        filterset = NoticeFilter(None, queryset=_visible(request.user).active(), request=request)
-        page = Paginator(filterset.qs, 30).get_page(1)
-        return render(request, "notices/list.html", {"form": form, "filter": filterset, "page": page}, status=400)
+        return _form_page(request, form, status=400)
     institution = form.cleaned_data.get("institution")
     last = None
     for uploaded in form.cleaned_data["files"]:
         # Only ever a notice this user may see: the same bytes held by another hospital are not mentioned.
-        notice, created = services.notice_create(uploaded_file=uploaded, uploaded_by=request.user,
-                                                 institution=institution)
+        try:
+            notice, created = services.notice_create(uploaded_file=uploaded, uploaded_by=request.user,
+                                                     institution=institution)
+        except services.StorageUnavailable as exc:
+            # Files before this one are stored (their messages are queued); this one and the rest are not.
+            form.add_error(None, f"「{uploaded.name}」未保存：{exc.message}")
+            return _form_page(request, form, status=507 if exc.full else 503)
         notice.refresh_from_db()
         if notice.duplicate_of_id and not notice.duplicate_of.is_withdrawn:
             messages.info(request, f"「{uploaded.name}」与已上传的通报「{notice.duplicate_of}」是同一份通报，"
@@ -64,6 +69,12 @@ def _upload(request):
     if len(form.cleaned_data["files"]) == 1 and last is not None:
         return redirect("notices:detail", pk=last.pk)
     return redirect("notices:list")
+
+
+def _form_page(request, form, *, status):
+    filterset = NoticeFilter(None, queryset=_visible(request.user).active(), request=request)
+    page = Paginator(filterset.qs, 30).get_page(1)
+    return render(request, "notices/list.html", {"form": form, "filter": filterset, "page": page}, status=status)
 
 
 @login_required

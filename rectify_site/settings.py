@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RECTIFY_VAR_DIR", str(BASE_DIR / "var")))
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notices",
     "review",
     "disclosure",
+    "rectify_site.apps.RectifySiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A full disk in a view: 507 with a Chinese message, not a 500.
+    "rectify_site.errors.StorageFullMiddleware",
     # Last, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,6 +97,9 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database host that does not answer fails a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Several threads of runserver and the in-process tasks share one file.
@@ -126,7 +132,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Whole files or nothing: a write that fails (a full disk) leaves no partial file (rectify_site/storage.py).
+    "default": {"BACKEND": "rectify_site.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -165,9 +172,11 @@ MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 10 * NOTICE_MAX_UPLOA
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # 预警: a deadline within this many days is yellow (临期).
 RECTIFY_DUE_SOON_DAYS = env_int("RECTIFY_DUE_SOON_DAYS", 20)
-# Public comments are rate-limited per sender; behind nginx every request comes from
-# 127.0.0.1, so the sender is read from X-Forwarded-For as set by this many proxies.
-DISCLOSURE_TRUSTED_PROXIES = env_int("DISCLOSURE_TRUSTED_PROXIES", 0)
+# Reverse proxies in front of the app (1 behind nginx). Behind them every request comes from
+# 127.0.0.1, so the client is read from X-Forwarded-For as written by this many proxies
+# (rectify_site/clientip.py): the login throttle and the comment rate limit count per client.
+# DISCLOSURE_TRUSTED_PROXIES is its earlier name, still read.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", env_int("DISCLOSURE_TRUSTED_PROXIES", 0))
 
 # --- Celery -------------------------------------------------------------
 # Hard limits on every parse (issue 13), so no upload can take the worker machine down.
@@ -247,19 +256,35 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "整改通 <noreply@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Cache: Redis when configured, and never a reason for a request to fail. ---
+# A Redis that is down or frozen costs at most REDIS_SOCKET_TIMEOUT seconds, then this process
+# serves without the cache for REDIS_RETRY_AFTER seconds (rectify_site/cache.py).
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.5)
+REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 10.0)
+# The web process's publish of a parse job gets its own short timeouts (notices.services.notice_enqueue_parse):
+# an upload is stored before it is queued, so a broker that hangs must not hold the answer.
+BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 1.0)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "rectify_site.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT, "RETRY_AFTER": REDIS_RETRY_AFTER}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
+# --- Health (/healthz): each dependency, 503 when one is down. ---
+# The worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS; older than three beats is down.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+# Less free space than this under MEDIA_ROOT is reported as down (uploads would start failing).
+HEALTHZ_MIN_FREE_MB = env_int("HEALTHZ_MIN_FREE_MB", 500)
+
 # --- REST framework -----------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens expire after API_TOKEN_TTL_DAYS and are revoked at logout (rectify_site/tokens.py).
+        "rectify_site.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -270,6 +295,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "整改通 API",
     "DESCRIPTION": "巡察整改进展通报的结构化数据接口",
@@ -281,9 +307,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Login throttling (django-axes) --------------------------------------
+# Two limits within the cool-off (rectify_site/throttle.py): AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address lock that pair — the account stays usable from every other address,
+# so a stranger cannot lock it for everyone; LOGIN_ADDRESS_FAILURE_LIMIT failures from one address over
+# any usernames lock that address (high enough for a hospital whose staff share one outgoing address).
+# The address is the client's as TRUSTED_PROXIES reports it, never a header the client wrote itself.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "rectify_site.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "rectify_site.clientip.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "lockout.html"

@@ -22,3 +22,7 @@ urlpatterns = [
     # Split view: the init script is a separate request, as the CSP (script-src 'self') requires.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Error pages in Chinese: 403/404/500 use Django's handlers with templates/{403,404,500}.html;
+# a 400 names its cause (e.g. too many files in one upload) and answers JSON under /api/.
+handler400 = "rectify_site.views.bad_request"

@@ -38,7 +38,9 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request={"multipart/form-data": NoticeUploadSerializer},
         responses={202: NoticeAcceptedSerializer, 200: OpenApiResponse(NoticeAcceptedSerializer, "同一文件已上传过"),
-                   400: OpenApiResponse(description="格式或大小不符合要求"), 403: OpenApiResponse(description="无权为该单位上传")},
+                   400: OpenApiResponse(description="格式或大小不符合要求，或一次提交的文件过多"),
+                   403: OpenApiResponse(description="无权为该单位上传"),
+                   507: OpenApiResponse(description="服务器存储空间不足，文件未保存")},
         summary="上传通报（解析异步进行）",
     )
     def create(self, request):
@@ -59,6 +61,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise ValidationError({"file": exc.messages}) from exc
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
+        except services.StorageUnavailable as exc:  # nothing was kept; the client may simply try again later
+            return Response({"detail": exc.message}, status=507 if exc.full else 503)
         # notice_create only ever answers with a notice the uploader may see: the same bytes held by another
         # hospital become a notice of the uploader's own, and nothing about the other is said.
         data = NoticeSerializer(notice, context=self.get_serializer_context()).data

@@ -102,7 +102,7 @@ def test_the_sixth_comment_from_one_address_within_ten_minutes_is_refused(notice
 
 
 def test_the_rate_limit_counts_the_address_behind_a_trusted_proxy(notice, settings):
-    settings.DISCLOSURE_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
     for n in range(5):
         _post(notice, {"text": f"意见{n}"}, address="10.0.0.1", client=Client(HTTP_X_FORWARDED_FOR=f"1.1.1.1, 203.0.113.{n}"))
     # Five different senders behind one proxy: none is limited.

@@ -162,7 +162,7 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_picked_up_by_the_sweep(
 
     fake_parser.results["n.txt"] = notice([issue(1, "理论学习不深入")])
     with monkeypatch.context() as patched:
-        patched.setattr(parse_notice, "delay", broker_down)
+        patched.setattr(parse_notice, "apply_async", broker_down)  # how notice_enqueue_parse publishes
         kept = upload(hospital_a_clerk, "n.txt")
     assert kept.state == "queued" and kept.file.storage.exists(kept.file.name)
 

@@ -24,14 +24,14 @@ def published_task_ids(monkeypatch):
     """Ids of the parse tasks published to the broker by this process."""
     from notices.tasks import parse_notice
 
-    ids, publish = [], parse_notice.delay
+    ids, publish = [], parse_notice.apply_async  # as notice_enqueue_parse publishes
 
-    def delay(*args, **kwargs):
+    def apply_async(*args, **kwargs):
         result = publish(*args, **kwargs)
         ids.append(result.id)
         return result
 
-    monkeypatch.setattr(parse_notice, "delay", delay)
+    monkeypatch.setattr(parse_notice, "apply_async", apply_async)
     return ids
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
+
+from rectify_site.token_view import token_view
 
 from . import views
 from .root import ApiRootView
@@ -15,6 +16,7 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    # POST: a token for a username and password (expires, see rectify_site/tokens.py); DELETE: revoke it.
+    path("auth/token/", token_view, name="api-token"),
     *router.urls,
 ]
