@@ -189,7 +189,10 @@ def notice_withdraw(*, notice: Notice, withdrawn_by, reason: str = "") -> None:
     queued or parsing becomes 「已取消」, and the running parse, finding it
     withdrawn, writes nothing and takes out what an earlier acceptance wrote.
     """
+    from rectify_site.input_text import clean_input
     from review import history
+
+    reason = clean_input(reason or "")
 
     if not rules.can_withdraw(withdrawn_by, notice):
         raise PermissionDenied("无权撤回该通报")
