@@ -110,3 +110,38 @@ def test_rejection_and_withdrawal_reasons_are_cleaned(hospital_a, staff):
     notice_withdraw(notice=second, withdrawn_by=staff, reason="上传\x1b错了\u2066")
     second.refresh_from_db()
     assert second.withdraw_reason == "上传错了"
+
+
+def test_a_right_to_left_override_reaches_no_stored_field_and_no_export(hospital_a, hospital_a_clerk, staff, login,
+                                                                       django_capture_on_commit_callbacks):
+    """Item 7: in the file name, the title, the header and the issues — none of it survives to the database."""
+    from notices.models import AWAITING_REVIEW, Notice
+    from notices.services import notice_create
+    from tests.review_support import accept
+    from tracking.models import Inspection, IssueStatement, Measure
+
+    from .corpus import synthetic_notice
+
+    rlo = "\u202e"
+    text = synthetic_notice(4).replace("整改进展情况的通报", f"整改进展情况的{rlo}通报", 1)
+    text = text.replace("联系电话：0763", f"联系电话：{rlo}0763").replace("第五巡察组", f"第五{rlo}巡察组")
+    text = text.replace("制度执行不到位", f"制度{rlo}执行不到位")
+    with django_capture_on_commit_callbacks(execute=True):
+        notice, _ = notice_create(data=text.encode(), filename=f"通报{rlo}fdp.txt", uploaded_by=hospital_a_clerk)
+    notice.refresh_from_db()
+    if notice.review_state in AWAITING_REVIEW:
+        notice = accept(notice)
+    assert notice.state == "parsed", notice.error
+    stored = Notice.objects.filter(pk=notice.pk).values().get()
+    assert notice.original_name == "通报fdp.txt"  # with U+202E it read 「通报txt.pdf」
+    assert "整改进展情况的通报" in notice.title
+    assert not [k for k, v in stored.items() if rlo in str(v)]
+    rows = [*Inspection.objects.filter(institution=hospital_a).values(), *FeedbackIssue.objects.values(),
+            *IssueStatement.objects.values(), *Measure.objects.values()]
+    assert len(rows) > 4
+    assert not [r for r in rows if rlo in str(r)]
+    client = login(staff)
+    for url in (reverse("tracking:institution-ledger", args=[hospital_a.pk, "xlsx"]),
+                reverse("tracking:issues-ledger", args=["csv"])):
+        response = client.get(url)
+        assert response.status_code == 200 and rlo.encode() not in response.content
