@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 _OBJ_RE = re.compile(rb"(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj(?![A-Za-z])")
 _WS = b"\x00\t\n\x0c\r "
-_DELIMS = b"()<>[]{}/%"
 _REGULAR_RE = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
 _NAME_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _STRING_RE = re.compile(rb"[()\\]")
