@@ -3,6 +3,8 @@ import re
 
 from django import forms
 
+from rectify_site.input_text import CleanCharField
+
 from .models import COMMENT_MAX_LENGTH, CONTACT_MAX_LENGTH, NAME_MAX_LENGTH
 from .window import MAX_WORKING_DAYS
 
@@ -12,7 +14,7 @@ HONEYPOT_FIELD = "website"
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
+    text = CleanCharField(
         label="意见建议", max_length=COMMENT_MAX_LENGTH, strip=True,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": COMMENT_MAX_LENGTH}),
         error_messages={"required": "请填写意见内容。",
@@ -20,9 +22,9 @@ class CommentForm(forms.Form):
     )
     issue = forms.TypedChoiceField(label="针对的问题（可选）", required=False, coerce=int, empty_value=None,
                                    error_messages={"invalid_choice": "所选问题不属于这份通报。"})
-    name = forms.CharField(label="姓名（可选）", required=False, max_length=NAME_MAX_LENGTH,
+    name = CleanCharField(label="姓名（可选）", required=False, max_length=NAME_MAX_LENGTH,
                            error_messages={"max_length": f"姓名不能超过{NAME_MAX_LENGTH}字。"})
-    contact = forms.CharField(label="联系方式（可选，电话或电子邮箱）", required=False, max_length=CONTACT_MAX_LENGTH,
+    contact = CleanCharField(label="联系方式（可选，电话或电子邮箱）", required=False, max_length=CONTACT_MAX_LENGTH,
                               error_messages={"max_length": f"联系方式不能超过{CONTACT_MAX_LENGTH}字。"})
     # Hidden from people by CSS; a bot filling every field gives itself away.
     website = forms.CharField(label="请勿填写此项", required=False,
@@ -59,7 +61,7 @@ class WindowForm(forms.Form):
         error_messages={"min_value": "工作日数至少为1。", "max_value": f"工作日数不能超过{MAX_WORKING_DAYS}。",
                         "invalid": "工作日数应为整数。"},
     )
-    reason = forms.CharField(label="说明（可选）", required=False, max_length=500,
+    reason = CleanCharField(label="说明（可选）", required=False, max_length=500,
                              widget=forms.TextInput())
 
     def clean(self):
@@ -77,11 +79,11 @@ class WindowForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因（可选）", required=False, max_length=500)
+    reason = CleanCharField(label="原因（可选）", required=False, max_length=500)
 
 
 class HandleForm(forms.Form):
-    reply_note = forms.CharField(
+    reply_note = CleanCharField(
         label="处理说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写处理说明。", "max_length": "处理说明不能超过2000字。"},
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notices.models import Notice
+from rectify_site.input_text import clean_input
 from tracking.models import IssueStatement
 from tracking.roles import is_reviewer
 
@@ -43,7 +44,7 @@ def comment_create(*, notice: Notice, text: str, client_address: str, name: str 
     current = readable_notices(today).filter(pk=notice.pk).first()
     if current is None or notice_window_state(current, today) is not WindowState.OPEN:
         raise DisclosureRefused("公示期已结束，不再接收意见。", "closed")
-    text = text.strip()
+    text = clean_input(text).strip()
     if not text:
         raise DisclosureRefused("请填写意见内容。", "empty")
     if len(text) > COMMENT_MAX_LENGTH:
@@ -55,13 +56,14 @@ def comment_create(*, notice: Notice, text: str, client_address: str, name: str 
         logger.info("comment rate-limited", extra={"notice_id": current.pk, "client": hashed[:8]})
         raise DisclosureRefused("提交过于频繁，请稍后再试。", "rate_limited")
     return PublicComment.objects.create(
-        notice=current, issue=issue, text=text, name=name.strip(), contact=contact.strip(), client_hash=hashed
+        notice=current, issue=issue, text=text, name=clean_input(name).strip(), contact=clean_input(contact).strip(),
+        client_hash=hashed
     )
 
 
 @transaction.atomic
 def comment_mark_handled(*, comment: PublicComment, user, reply_note: str) -> PublicComment:
-    reply_note = reply_note.strip()
+    reply_note = clean_input(reply_note).strip()
     if not reply_note:
         raise DisclosureRefused("请填写处理说明。", "empty_reply")
     visible = PublicComment.objects.visible_to(user).filter(pk=comment.pk)
@@ -95,7 +97,7 @@ def notice_set_disclosure_window(*, notice: Notice, start: dt.date, user, end: d
     DisclosureChange.objects.create(
         notice=locked, kind=DisclosureChange.Kind.WINDOW_SET, old_start=locked.disclosure_start,
         old_end=locked.disclosure_end, new_start=start, new_end=end, working_days=working_days,
-        reason=reason.strip(), changed_by=user,
+        reason=clean_input(reason).strip(), changed_by=user,
     )
     locked.disclosure_start, locked.disclosure_end, locked.disclosure_set_by_staff = start, end, True
     # Only these fields: a parse running at the same time owns the others.
@@ -120,9 +122,9 @@ def notice_publish(*, notice: Notice, user, reason: str = "") -> Notice:
     now = timezone.now()
     Notice.objects.filter(pk=locked.pk).update(published_at=now, published_by=user, unpublished=False)
     DisclosureChange.objects.create(notice=locked, kind=DisclosureChange.Kind.PUBLISHED, new_start=window[0],
-                                    new_end=window[1], reason=reason.strip(), changed_by=user)
+                                    new_end=window[1], reason=clean_input(reason).strip(), changed_by=user)
     record(locked, field="published_at", old="", new=f"{window[0]} 至 {window[1]}", actor=user,
-           reason=reason.strip() or "发布公开")
+           reason=clean_input(reason).strip() or "发布公开")
     locked.refresh_from_db()
     return locked
 
@@ -135,7 +137,7 @@ def _set_unpublished(*, notice: Notice, user, unpublished: bool, reason: str) ->
     if touched != 1:
         raise DisclosureRefused("这份通报已经撤下公开。" if unpublished else "这份通报并未撤下。", "no_change")
     DisclosureChange.objects.create(
-        notice_id=notice.pk, reason=reason.strip(), changed_by=user,
+        notice_id=notice.pk, reason=clean_input(reason).strip(), changed_by=user,
         kind=DisclosureChange.Kind.UNPUBLISHED if unpublished else DisclosureChange.Kind.REPUBLISHED,
     )
     notice.refresh_from_db(fields=["unpublished"])

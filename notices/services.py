@@ -27,6 +27,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from rectify_site.input_text import clean_input
 from tracking.models import IssueStatement
 
 from . import rules
@@ -96,6 +97,8 @@ def notice_create(*, uploaded_file=None, data: bytes | None = None, filename: st
     else:
         content, size = ContentFile(data), len(data)
     filename = (filename or "notice").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    # 「通报\u202excod.pdf」 displays as 「通报fdp.docx」: the name is shown and sent back on download.
+    filename = clean_input(filename).replace("\n", " ") or "notice"
     fmt = notice_validate_upload(filename=filename, size=size)
     institution = rules.upload_institution(uploaded_by, institution)
     sha256 = _sha256(content)
@@ -285,6 +288,8 @@ def notice_withdraw(*, notice: Notice, withdrawn_by, reason: str = "") -> None:
     withdrawn, writes nothing and takes out what an earlier acceptance wrote.
     """
     from review import history
+
+    reason = clean_input(reason or "")
 
     if not rules.can_withdraw(withdrawn_by, notice):
         raise PermissionDenied("无权撤回该通报")

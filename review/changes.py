@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from notices.parsing import corrections as pure
 from notices.parsing.result import STATUS_NOT_STATED, STATUSES
+from rectify_site.input_text import clean_input
 from tracking.models import Institution, RectificationStatus
 
 HEADER_LABELS = {
@@ -30,7 +31,7 @@ def build(kind: str, data: dict, notice, result) -> tuple[str, dict, str]:
     builder = _BUILDERS.get(kind)
     if builder is None:
         raise ValidationError("未知的更正类型。")
-    return builder({k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}, notice, result)
+    return builder({k: (clean_input(v).strip() if isinstance(v, str) else v) for k, v in data.items()}, notice, result)
 
 
 def issue_label(issue) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from notices.models import Notice, ParseState, ReviewState
 from notices.parsing import corrections as pure
 from notices.parsing.corrections import review_fingerprint
+from rectify_site.input_text import clean_input
 from tracking.ingest import institution_proposal
 from tracking.roles import is_reviewer
 
@@ -31,7 +32,7 @@ def _require_reviewer(user):
 
 
 def _text(value: str, missing: str) -> str:
-    value = (value or "").strip()
+    value = clean_input(value or "").strip()
     if not value:
         raise ValidationError(missing)
     if len(value) > REASON_MAX:
@@ -73,11 +74,12 @@ def notice_accept(*, notice: Notice, user, note: str = "", confirm_institution: 
         if held is not None:  # raising rolls the rows just written back
             raise ValidationError(f"「{fields['institution']}」已上传同一文件（通报 #{held.pk}），请审核该通报并驳回本条。")
         fields["warnings"] = ledger.merge_warnings(locked.warnings, fields["warnings"])
-        fields |= ledger.decision_fields(state=ReviewState.ACCEPTED, user=user, note=(note or "").strip())
+        fields |= ledger.decision_fields(state=ReviewState.ACCEPTED, user=user,
+                                         note=clean_input(note or "").strip())
         fields |= {"accepted_fingerprint": review_fingerprint(fixed.result), "needs_recheck": False,
                    "recheck_reasons": []}
         Notice.objects.filter(pk=locked.pk).update(**fields)
-        reason = (note or "").strip() or ("复核后通过" if locked.review_state == ReviewState.ACCEPTED else "审核通过")
+        reason = clean_input(note or "").strip() or ("复核后通过" if locked.review_state == ReviewState.ACCEPTED else "审核通过")
         if proposal.mismatch:
             reason += f"（确认通报中的「{proposal.printed_name}」即「{locked.institution.name}」）"
         history.record(locked, old=locked.review_state, new=ReviewState.ACCEPTED, actor=user, reason=reason)

@@ -3,9 +3,11 @@
 The workbook has the ledger sheet — real date cells, an autofilter, a frozen
 header, the 预警 cell coloured red / yellow / green — and a summary sheet with
 one row per hospital.  It is written in openpyxl's write-only mode, linear in
-the row count.  Every cell goes through ``safe_cell``: text is always stored
-as text, never as a formula (a parsed sentence starting with 「=」 must not run
-in a reviewer's Excel), and characters XML cannot hold are dropped.
+the row count.  Every cell goes through ``rectify_site.spreadsheets`` (shared
+with the comment export): text is always stored as text, never as a formula
+(a parsed sentence starting with 「=」 must not run in a reviewer's Excel), and
+control characters and bidi overrides are dropped — a verification note
+pasted from Word with its soft line break (``\x0b``) used to break both ledgers.
 """
 from __future__ import annotations
 
@@ -13,16 +15,16 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import re
 from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.views import Pane, Selection
+
+from rectify_site.spreadsheets import csv_cell, xlsx_cell
 
 from .models import Measure
 from .naming import pinyin_sort_key
@@ -51,15 +53,11 @@ SUMMARY_COLUMNS = [
     Column("未定时限", 9, "int"), Column("待核查", 8, "int"), Column("已核查销号", 10, "int"),
     Column("完成率", 8, "text"),
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot carry; openpyxl refuses them (a PDF's text layer sometimes has them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FILLS = {
     "red": PatternFill(fill_type="solid", fgColor="FFC7CE"),
     "yellow": PatternFill(fill_type="solid", fgColor="FFEB9C"),
     "green": PatternFill(fill_type="solid", fgColor="C6EFCE"),
 }
-DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 
 
 def ledger_queryset(issues):
@@ -97,40 +95,13 @@ def ledger_rows(issues, today: dt.date | None = None):
         yield (*ledger_row(issue, today), issue)
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = _ILLEGAL.sub("", str(value))
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def ledger_csv(issues) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for values, _, _ in ledger_rows(issues):
-        writer.writerow([_csv_value(v) for v in values])
+        writer.writerow([csv_cell(v) for v in values])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-
-def safe_cell(sheet, value, **style) -> WriteOnlyCell:
-    """The one way a value enters the workbook: text stays text, dates stay dates, no illegal characters."""
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", value))
-        cell.data_type = "s"  # openpyxl would otherwise store a leading 「=」 as a formula
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, dt.datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-    for name, item in style.items():
-        setattr(cell, name, item)
-    return cell
 
 
 def _prepare(sheet, columns) -> None:
@@ -140,7 +111,7 @@ def _prepare(sheet, columns) -> None:
     sheet.sheet_view.pane = Pane(ySplit=1, topLeftCell="A2", activePane="bottomLeft", state="frozen")
     sheet.sheet_view.selection = [Selection(pane="bottomLeft", activeCell="A2", sqref="A2")]
     bold = Font(bold=True)
-    sheet.append([safe_cell(sheet, c.name, font=bold) for c in columns])
+    sheet.append([xlsx_cell(sheet, c.name, font=bold) for c in columns])
 
 
 @dataclasses.dataclass
@@ -164,7 +135,7 @@ def ledger_xlsx(issues, *, sheet_title: str = "整改台账") -> bytes:
             style = {"alignment": wrap}
             if column.kind == "warning" and state.colour in FILLS:
                 style["fill"] = FILLS[state.colour]
-            cells.append(safe_cell(sheet, value, **style))
+            cells.append(xlsx_cell(sheet, value, **style))
         sheet.append(cells)
         institution = issue.inspection.institution
         tally = tallies.setdefault(institution.pk, _Tally(institution.name, institution.region))
@@ -195,6 +166,6 @@ def _summary(sheet, tallies: dict[int, _Tally]) -> None:
                 style["fill"] = FILLS["red"]
             elif column.name == "临期" and value:
                 style["fill"] = FILLS["yellow"]
-            row.append(safe_cell(sheet, value, **style))
+            row.append(xlsx_cell(sheet, value, **style))
         sheet.append(row)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_COLUMNS))}{len(tallies) + 1}"

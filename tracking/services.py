@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from rectify_site.input_text import clean_input
+
 from .models import VERIFIED_AGAINST_CLAIM_LABEL, FeedbackIssue, RectificationStatus, StatusChange, Verification
 from .roles import clerk_institution_id, is_reviewer
 
@@ -33,7 +35,7 @@ class IssueChanged(Exception):
 
 def clean_required_text(value: str, *, label: str, max_length: int, code: str) -> str:
     """``value`` stripped, or a Chinese ``ValidationError`` naming ``label`` when it is empty or too long."""
-    value = (value or "").strip()
+    value = clean_input(value or "").strip()
     if not value:
         raise ValidationError(f"请填写{label}。", code=f"{code}_required")
     if len(value) > max_length:
@@ -134,11 +136,11 @@ def issue_update_ledger(*, issue: FeedbackIssue, user, responsible_leader: str =
     if len(measures_override or "") > MEASURES_MAX_LENGTH:
         raise ValidationError(f"整改措施不能超过{MEASURES_MAX_LENGTH}字。", code="too_long")
     wanted = {
-        "responsible_leader": (responsible_leader or "").strip()[:100],
-        "responsible_department": (responsible_department or "").strip()[:100],
-        "responsible_person": (responsible_person or "").strip()[:100],
+        "responsible_leader": clean_input(responsible_leader or "").strip()[:100],
+        "responsible_department": clean_input(responsible_department or "").strip()[:100],
+        "responsible_person": clean_input(responsible_person or "").strip()[:100],
         "due_on_override": due_on_override,
-        "measures_override": (measures_override or "").strip(),
+        "measures_override": clean_input(measures_override or "").strip(),
     }
     changed = [field for field, value in wanted.items() if getattr(issue, field) != value]
     if not changed:

@@ -2,6 +2,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from rectify_site.input_text import CleanSerializerCharField
 from tracking.models import Institution
 
 from ..models import Notice
@@ -64,17 +65,17 @@ class NoticeAcceptedSerializer(serializers.Serializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = CleanSerializerCharField(required=False, allow_blank=True, max_length=500)
 
 
 class AcceptSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CleanSerializerCharField(required=False, allow_blank=True, max_length=2000)
     confirm_institution = serializers.BooleanField(
         required=False, default=False, help_text="通报中的单位与所属单位不一致时，确认该通报确属所属单位")
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="驳回原因（必填）")
+    reason = CleanSerializerCharField(max_length=2000, help_text="驳回原因（必填）")
 
 
 class CorrectionSerializer(serializers.Serializer):

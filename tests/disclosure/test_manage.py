@@ -105,7 +105,9 @@ def test_comments_export_as_xlsx(notice, comment, login, hospital_a_clerk):
     response = login(hospital_a_clerk).get(reverse("disclosure:export", args=[notice.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["D1"].value == "意见内容"
-    assert sheet["D2"].value.startswith("'=HYPERLINK") and sheet["H2"].value == "未处理"
+    # Stored as text with Excel's quote prefix (the same rule as the ledgers): never a formula.
+    assert sheet["D2"].value == '=HYPERLINK("http://evil")建议公开台账' and sheet["H2"].value == "未处理"
+    assert sheet["D2"].data_type == "s" and sheet["D2"].quotePrefix
 
 
 def test_an_unknown_export_format_does_not_exist(notice, login, staff):

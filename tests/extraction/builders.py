@@ -7,6 +7,7 @@ with the built-in Chinese CID font.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -335,6 +336,7 @@ def declared_huge_docx(declared: int = 150 * 1024 * 1024) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=2)  # the 1 GiB one takes seconds to build; several tests share it
 def _deflated_spaces(inflated: int) -> bytes:
     import zlib
 
@@ -392,6 +394,128 @@ def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024, *, shape: str = "plain") -> 
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def lzw_bomb(inflated: int) -> bytes:
+    """LZWDecode data (EarlyChange 1) giving ``inflated`` spaces: each 12-bit code ends up worth 3,838 bytes."""
+    codes, widths = [32], [9]
+    table, width, run, out_len = 258, 9, 1, 1
+    while table < 4096 and out_len < inflated:  # 258, 259, …: runs of 2, 3, … spaces, each longer than the last
+        codes.append(table)
+        widths.append(width)
+        run += 1
+        out_len += run
+        table += 1
+        if table + 1 >= (1 << width) and width < 12:
+            width += 1
+    while out_len < inflated:  # the table is full: repeat the longest run
+        codes.append(table - 1)
+        widths.append(width)
+        out_len += run
+    codes.append(257)
+    widths.append(width)
+    bits = nbits = 0
+    out = bytearray()
+    for code, w in zip(codes, widths):
+        bits, nbits = (bits << w) | code, nbits + w
+        while nbits >= 8:
+            nbits -= 8
+            out.append((bits >> nbits) & 0xFF)
+            bits &= (1 << nbits) - 1
+    if nbits:
+        out.append((bits << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def bomb_stream(kind: str, inflated: int) -> tuple[bytes, bytes]:
+    """``(stream data, /Filter value)`` of a stream that decodes to ``inflated`` bytes, by encoding ``kind``."""
+    import base64
+    import binascii
+
+    if kind == "flate":
+        return _deflated_spaces(inflated), b"/FlateDecode"
+    if kind == "ascii85_flate":
+        return base64.a85encode(_deflated_spaces(inflated), wrapcol=76) + b"~>", b"[/ASCII85Decode /FlateDecode]"
+    if kind == "escaped_names":  # /ASCII85Decode spelt with #xx escapes, which readers decode
+        return base64.a85encode(_deflated_spaces(inflated)) + b"~>", b"[/ASCII#38#35Decode /Fl#61teDecode]"
+    if kind == "asciihex_flate":
+        return binascii.hexlify(_deflated_spaces(inflated)) + b">", b"[/ASCIIHexDecode /FlateDecode]"
+    if kind == "lzw":
+        return lzw_bomb(inflated), b"/LZWDecode"
+    if kind == "run_length":
+        return bytes([129, 32]) * (inflated // 128) + b"\x80", b"/RunLengthDecode"
+    raise ValueError(kind)
+
+
+def pdf_with_stream(body: bytes, filters: bytes, *, xref: str = "good", filter_in_object_stream: bool = False) -> bytes:
+    """A one-page PDF whose content stream is ``body`` under ``/Filter filters``.
+
+    ``xref``: ``good``; ``missing`` (no table at all: readers rebuild it by
+    scanning); ``wrong`` (every offset off by three: readers ignore the
+    entries or rebuild).  ``filter_in_object_stream`` puts the filter array
+    in a compressed object stream and refers to it (``/Filter 6 0 R``).
+    """
+    import zlib
+
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+    ]
+    if filter_in_object_stream:
+        packed = b"6 0 " + filters
+        objstm = zlib.compress(packed)
+        objects.append(b"<< /Length %d /Filter 6 0 R >>\nstream\n" % len(body) + body + b"\nendstream")
+        objects.append(b"<< /Type /ObjStm /N 1 /First 4 /Length %d /Filter /FlateDecode >>\nstream\n" % len(objstm)
+                       + objstm + b"\nendstream")
+    else:
+        objects.append(b"<< /Length %d /Filter %s >>\nstream\n" % (len(body), filters) + body + b"\nendstream")
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    start = len(out)
+    size = len(objects) + 1
+    if xref == "missing":
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\n%%%%EOF\n" % size
+        return bytes(out)
+    shift = 3 if xref == "wrong" else 0
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % (off + shift) for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, start)
+    return bytes(out)
+
+
+def compressible_docx(xml_bytes: int) -> bytes:
+    """A .docx whose document.xml is ``xml_bytes`` of paragraphs that compress about 100:1.
+
+    Under the old checks' 200:1 ratio, and honest about its size: the shape
+    of the reported 0.88 MB file declaring 95 MB of XML.
+    """
+    import random
+
+    import docx
+
+    rng = random.Random(13)
+    document = docx.Document()
+    document.add_paragraph("关于巡察整改进展情况的通报")
+    template = io.BytesIO()
+    document.save(template)
+    source = zipfile.ZipFile(io.BytesIO(template.getvalue()))
+    paragraph = "<w:p><w:r><w:t>巡察整改落实情况已完成整改持续推进制度建设</w:t></w:r></w:p>".encode()
+    blocks = []
+    size = 0
+    while size < xml_bytes:  # a little noise every 24 paragraphs keeps the ratio near 100:1
+        block = paragraph * 24 + b'<w:p w:rsidR="%08X"/>' % rng.getrandbits(32)
+        blocks.append(block)
+        size += len(block)
+    xml = source.read("word/document.xml").replace(b"</w:body>", b"".join(blocks) + b"</w:body>", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            zf.writestr(info.filename, xml if info.filename == "word/document.xml" else source.read(info))
+    return out.getvalue()
 
 
 def to_table_layout_html(text: str) -> bytes:

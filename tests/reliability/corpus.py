@@ -158,6 +158,22 @@ def control_characters() -> Case:
     return Case("通报.txt", text.encode(), "parsed", issues=12)
 
 
+def pdf_bomb_without_cross_reference_table() -> Case:
+    """ASCII85+Flate, 320 MB of spaces in 0.4 MB, in a file whose xref is missing (PDFium rebuilds it; pypdf did not)."""
+    body, filters = builders.bomb_stream("ascii85_flate", 320 * 1024 * 1024)
+    return Case("通报.pdf", builders.pdf_with_stream(body, filters, xref="missing"), "failed", "limit_exceeded")
+
+
+def docx_declaring_95_mb_of_xml() -> Case:
+    """The reported 0.88 MB .docx: 95 MB of honest-looking XML at ~130:1, under the old ratio check."""
+    return Case("通报.docx", builders.compressible_docx(95 * 1024 * 1024), "failed", "limit_exceeded")
+
+
+def html_of_nested_tags() -> Case:
+    """The reported 18 MB page of nested tags (86 s and 3 GB before the size cap)."""
+    return Case("通报.html", builders.nested_tags_html(18 * 1024 * 1024 // 11), "failed", "limit_exceeded")
+
+
 def script_and_sql_in_the_text() -> Case:
     hostile = ("<script>alert('xss')</script><img src=x onerror=alert(1)>"
                "'; DROP TABLE notices_notice; -- \" OR 1=1 --")
@@ -171,7 +187,8 @@ CASES = {
         scanned_pdf_without_text, docx_zip_bomb, docx_declaring_a_huge_member, notice_page_named_pdf,
         gb18030_text, big5_text, utf16_with_bom, utf16_le_without_bom, utf16_be_without_bom,
         not_a_rectification_notice, five_hundred_issues, extremely_long_lines, control_characters,
-        script_and_sql_in_the_text,
+        script_and_sql_in_the_text, pdf_bomb_without_cross_reference_table, docx_declaring_95_mb_of_xml,
+        html_of_nested_tags,
     )
 }
 

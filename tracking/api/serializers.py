@@ -2,6 +2,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from rectify_site.input_text import CleanSerializerCharField
+
 from .. import presentation, services, themes
 from ..models import (
     Evidence,
@@ -131,7 +133,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 
 class VerificationRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=services.NOTE_MAX_LENGTH, help_text="核查说明（必填）")
+    note = CleanSerializerCharField(max_length=services.NOTE_MAX_LENGTH, help_text="核查说明（必填）")
     # A plain string in the schema: as a ChoiceField it would name the Verification enum a second time.
     expected = serializers.CharField(required=False, help_text="操作人看到的核查状态（unverified / verified / "
                                                                "reopened）；与当前状态不符时返回 409")
@@ -183,6 +185,6 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class DecisionRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=services.NOTE_MAX_LENGTH, help_text="核查意见或退回原因（必填）")
+    note = CleanSerializerCharField(max_length=services.NOTE_MAX_LENGTH, help_text="核查意见或退回原因（必填）")
     confirm_unclaimed = serializers.BooleanField(required=False, default=False,
                                                  help_text="批准通报未称完成的问题时必须为 true")

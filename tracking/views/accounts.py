@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from rectify_site.input_text import CleanCharField
+
 from .. import accounts
 from ..models import Institution
 from .access import ReviewerRequiredMixin
@@ -14,10 +16,10 @@ from .access import ReviewerRequiredMixin
 
 class ClerkForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=150, required=False)
+    full_name = CleanCharField(label="姓名", max_length=150, required=False)
     email = forms.EmailField(label="电子邮箱（接收每日提醒）", required=False,
                              error_messages={"invalid": "请输入有效的电子邮箱地址。"})
-    institution = forms.CharField(label="所属单位（全称）", max_length=200)
+    institution = CleanCharField(label="所属单位（全称）", max_length=200)
     password = forms.CharField(label="初始密码（留空则自动生成）", required=False, widget=forms.PasswordInput)
 
     def clean_institution(self):

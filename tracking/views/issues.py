@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from rectify_site.input_text import CleanCharField
+
 from .. import presentation, progress, selectors, services
 from ..evidence import max_bytes as evidence_max_bytes
 from ..filters import FeedbackIssueFilter
@@ -34,7 +36,7 @@ class IssueListView(ProgressAccessMixin, TemplateView):
 
 
 class VerificationForm(forms.Form):
-    note = forms.CharField(label="核查说明", widget=forms.Textarea(attrs={"rows": 3}),
+    note = CleanCharField(label="核查说明", widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=services.NOTE_MAX_LENGTH)
     expected = forms.ChoiceField(choices=Verification.choices, widget=forms.HiddenInput)
     confirm_unclaimed = forms.BooleanField(required=False, label="工作人员核实已完成（通报未称完成）")
@@ -42,13 +44,13 @@ class VerificationForm(forms.Form):
 
 
 class LedgerForm(forms.Form):
-    responsible_leader = forms.CharField(label="责任领导", max_length=100, required=False)
-    responsible_department = forms.CharField(label="责任部门", max_length=100, required=False)
-    responsible_person = forms.CharField(label="责任人", max_length=100, required=False)
+    responsible_leader = CleanCharField(label="责任领导", max_length=100, required=False)
+    responsible_department = CleanCharField(label="责任部门", max_length=100, required=False)
+    responsible_person = CleanCharField(label="责任人", max_length=100, required=False)
     due_on_override = forms.DateField(label="整改时限（医院调整）", required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                       error_messages={"invalid": "请输入有效日期，如 2026-06-30。"})
-    measures_override = forms.CharField(label="整改措施（医院填写，每行一条）", required=False,
+    measures_override = CleanCharField(label="整改措施（医院填写，每行一条）", required=False,
                                         max_length=services.MEASURES_MAX_LENGTH,
                                         widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..text import count_removed
+
 # Invisible format characters that conversions leave behind (zero-width
 # space/joiners, stray BOMs, soft hyphen): dropped silently.
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe]")
 _NEWLINES_RE = re.compile("\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 _NEEDS_CLEAN_RE = re.compile("[\r\x0b\x0c\x85\u00ad\u200b\u200c\u200d\u2028\u2029\u2060\ufeff\ufffe]")
-# Removed at the extraction boundary, and reported: control characters
-# (C0 but tab and newline, DEL, C1) and bidi overrides/isolates, which can
-# make text display in another order than it is stored.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def normalize_text(text: str) -> str:
@@ -34,13 +31,11 @@ def normalize_text(text: str) -> str:
 
 
 def strip_controls(text: str) -> tuple[str, list[str]]:
-    """Remove control characters and bidi overrides; returns ``(text, Chinese warnings)``."""
+    """Remove control characters and bidi overrides (``notices.parsing.text``); returns ``(text, Chinese warnings)``."""
     warnings: list[str] = []
-    text = _NEWLINES_RE.sub("\n", text)
-    text, controls = _CONTROL_RE.subn("", text)
+    text, controls, bidi = count_removed(text)
     if controls:
         warnings.append(f"已删除文本中的{controls}个控制字符（不可见，可能来自文件损坏或转换）")
-    text, bidi = _BIDI_RE.subn("", text)
     if bidi:
         warnings.append(f"已删除文本中的{bidi}个双向文字控制符（可能被用来改变文字的显示顺序），请对照原件核对")
     return text, warnings

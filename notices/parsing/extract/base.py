@@ -28,8 +28,14 @@ class Limits:
     max_chars: int = 2_000_000  # characters of extracted text
     max_inflated: int = 256 * 1024 * 1024  # decompressed bytes (PDF streams, zip members)
     max_xml_part: int = 24 * 1024 * 1024  # one XML part of a docx/OFD, inflated
+    # Tags (``<``) in one XML part: a tree costs ~400 bytes an element, so
+    # 20 MB of ``<w:p/>`` (a million empty paragraphs) took 360 MB and 6 s.
+    # A 100-page notice has ~200 000.
+    max_xml_tags: int = 600_000
     max_html_bytes: int = 8 * 1024 * 1024  # markup, without inline data: URIs
-    max_html_tags: int = 200_000
+    # ``<`` in the markup (opening and closing tags): a portal page has a few
+    # thousand; 200 000 took BeautifulSoup 4.5 s and 140 MB.
+    max_html_tags: int = 100_000
     ocr_dpi: int = 200  # page rendering for OCR
     convert_timeout: float = 120.0  # seconds for one LibreOffice conversion
     convert_memory_mb: int = 2048  # address space of the LibreOffice process (0: what the worker has)

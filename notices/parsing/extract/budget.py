@@ -7,6 +7,8 @@ task records once and never retries.  Nothing is inflated whole.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import zipfile
 import zlib
@@ -162,15 +164,76 @@ def run_length_chunks(chunks, budget: Budget):
     yield bytes(out)
 
 
+_HEX = b"0123456789abcdefABCDEF"
+_NOT_HEX = bytes(b for b in range(256) if b not in _HEX)
+_NOT_A85 = bytes(b for b in range(256) if not (0x21 <= b <= 0x75 or b == 0x7A))
+
+
+def ascii_hex_chunks(chunks, budget: Budget):
+    """The PDF ASCIIHexDecode filter, streaming, to its ``>``; any other byte is skipped.
+
+    Skipping rather than stopping at a stray byte means this never decodes
+    less than a stricter reader would (only more), which is the safe side
+    for a guard.
+    """
+    carry = b""
+    for chunk in chunks:
+        end = chunk.find(b">")
+        digits = carry + (chunk if end < 0 else chunk[:end]).translate(None, _NOT_HEX)
+        even = len(digits) & ~1
+        out, carry = binascii.unhexlify(digits[:even]), digits[even:]
+        budget.charge(len(out))
+        if out:
+            yield out
+        if end >= 0:
+            break
+    if carry:
+        budget.charge(1)
+        yield binascii.unhexlify(carry + b"0")
+
+
+def ascii85_chunks(chunks, budget: Budget):
+    """The PDF ASCII85Decode filter, streaming, to its ``~``; bytes outside the alphabet are skipped."""
+    carry = b""
+    first = True
+    for chunk in chunks:
+        if first:
+            chunk = chunk.lstrip()
+            if chunk.startswith(b"<~"):
+                chunk = chunk[2:]
+            first = False
+        end = chunk.find(b"~")
+        # 'z' stands for four zero bytes (only between groups; accepted anywhere here).
+        group = carry + (chunk if end < 0 else chunk[:end]).translate(None, _NOT_A85).replace(b"z", b"!!!!!")
+        whole = len(group) - len(group) % 5
+        try:
+            out = base64.a85decode(group[:whole])
+        except ValueError:  # a group above 2**32: readers stop there
+            return
+        carry = group[whole:]
+        budget.charge(len(out))
+        if out:
+            yield out
+        if end >= 0:
+            break
+    if len(carry) > 1:  # a final partial group of n characters gives n - 1 bytes
+        try:
+            out = base64.a85decode(carry + b"u" * (5 - len(carry)))[: len(carry) - 1]
+        except ValueError:
+            return
+        budget.charge(len(out))
+        yield out
+
+
 # --- ZIP containers (docx, OFD) ------------------------------------------------------
 
 
-def read_zip(data: bytes, *, budget: Budget, max_members: int, max_part: int, parts: tuple[str, ...] = (),
-             part_label: str = "文件") -> dict[str, bytes]:
+def read_zip(data: bytes, *, budget: Budget, max_members: int, max_part: int, max_tags: int = 600_000,
+             parts: tuple[str, ...] = (), part_label: str = "文件") -> dict[str, bytes]:
     """Inflate every member of a ZIP under ``budget`` (sizes are measured, not taken from the directory).
 
     Members whose name ends with one of ``parts`` are returned (each at
-    most ``max_part`` bytes inflated); the rest are inflated and dropped, so
+    most ``max_part`` bytes and ``max_tags`` tags inflated); the rest are inflated and dropped, so
     a reader that opens the archive afterwards only meets sizes proven here.
     Raises ``zipfile.BadZipFile``/``OSError``… for a broken archive: the
     caller turns those into its own "corrupt" message.
@@ -185,7 +248,7 @@ def read_zip(data: bytes, *, budget: Budget, max_members: int, max_part: int, pa
             continue
         wanted = info.filename.endswith(parts) if parts else False
         is_xml = info.filename.lower().endswith((".xml", ".rels"))
-        size = 0
+        size = tags = 0
         pieces: list[bytes] = []
         with archive.open(info) as member:
             while True:
@@ -194,8 +257,12 @@ def read_zip(data: bytes, *, budget: Budget, max_members: int, max_part: int, pa
                     break
                 size += len(piece)
                 budget.charge(len(piece))
-                if is_xml and size > max_part:
-                    raise limit_exceeded(f"{part_label}内部的{info.filename}解压后超过{max_part / 1048576:.0f} MB")
+                if is_xml:
+                    if size > max_part:
+                        raise limit_exceeded(f"{part_label}内部的{info.filename}解压后超过{max_part / 1048576:.0f} MB")
+                    tags += piece.count(b"<")
+                    if tags > max_tags:
+                        raise limit_exceeded(f"{part_label}内部的{info.filename}含超过{max_tags}个标签")
                 if wanted:
                     pieces.append(piece)
         if wanted:

@@ -43,7 +43,7 @@ def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText
     limits = ctx.limits
     try:
         read_zip(data, budget=Budget(limits.max_inflated, "Word文件"), max_members=MAX_MEMBERS,
-                 max_part=limits.max_xml_part, part_label="Word文件")
+                 max_part=limits.max_xml_part, max_tags=limits.max_xml_tags, part_label="Word文件")
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
         raise NoticeFileError(_CORRUPT, code="corrupt") from exc
     try:

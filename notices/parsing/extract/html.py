@@ -67,6 +67,8 @@ _WS_RE = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
 
 # Descend into a child while it holds at least this share of its parent's text.
 _DESCEND_SHARE = 0.85
+# The tree is walked recursively below; a real page nests a few dozen levels.
+MAX_DEPTH = 400
 
 
 def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText:
@@ -128,6 +130,7 @@ def html_to_text(markup: str) -> str:
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(markup, "lxml")
+    _check_depth(soup)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_DROP_TAGS):
@@ -152,6 +155,18 @@ def html_to_text(markup: str) -> str:
         out.append(line)
     text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def _check_depth(root) -> None:
+    """Refuse, with the limit message, a tree nested deeper than ``MAX_DEPTH`` (walked without recursion)."""
+    from bs4 import Tag
+
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise limit_exceeded(f"网页标签嵌套超过{MAX_DEPTH}层")
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
 
 
 def _count_han(root) -> dict[int, tuple[int, int]]:

@@ -40,7 +40,7 @@ def extract(data: bytes, ctx: ExtractContext = DEFAULT_CONTEXT) -> ExtractedText
     limits = ctx.limits
     try:
         parts = read_zip(data, budget=Budget(limits.max_inflated, "OFD文件"), max_members=_MAX_MEMBERS,
-                         max_part=limits.max_xml_part, parts=(".xml",), part_label="OFD文件")
+                         max_part=limits.max_xml_part, max_tags=limits.max_xml_tags, parts=(".xml",), part_label="OFD文件")
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, zlib.error) as exc:
         raise NoticeFileError(_CORRUPT, code="corrupt") from exc
     reader = _Reader(parts)

@@ -2,7 +2,7 @@
 
 PDFium decodes a content stream, font or object stream whole and in
 memory, so every stream is decoded here first, in steps, discarding the
-output and charging it to a byte budget.  Two passes, because neither alone
+output and charging it to a byte budget.  Three passes, because none alone
 sees everything a reader might:
 
 1. **Structural** (pypdf): every stream object with its real filter chain —
@@ -11,7 +11,13 @@ sees everything a reader might:
    with the bounded decoders of ``budget`` (Flate, LZW, RunLength, ASCII85,
    ASCIIHex, chained).  Images are decoded by PDFium scanline by scanline,
    so for them only the declared pixel count is recorded.
-2. **Raw** (no parsing at all): at every ``stream`` keyword, whatever
+2. **Scanned** (``pdfscan``, no cross-reference table): every ``N G obj``
+   in the file and in its object streams, each stream decoded through every
+   chain its /Filter may mean.  pypdf skips objects a broken table does not
+   point to; PDFium rebuilds the table and reads them (a 1 MB file whose
+   ASCII85+Flate stream inflates to 1 GiB took a worker to 2.1 GB that way,
+   and a 1 GiB LZW stream makes PDFium abort the whole process).
+3. **Raw** (no parsing at all): at every ``stream`` keyword, whatever
    follows is inflated if it is a zlib stream, to its own end marker, and
    inflated again if the output is itself zlib data.  This catches streams
    pypdf does not see the way PDFium does (broken cross-reference tables,
@@ -21,22 +27,22 @@ sees everything a reader might:
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import logging
 import re
 from dataclasses import dataclass
 
+from . import pdfscan
 from .base import Limits
-from .budget import Budget, inflate, inflate_chunks, limit_exceeded, lzw_chunks, run_length_chunks
+from .budget import (
+    Budget, ascii85_chunks, ascii_hex_chunks, inflate, inflate_chunks, limit_exceeded, lzw_chunks, run_length_chunks,
+)
 
 logger = logging.getLogger(__name__)
 
 _STREAM_RE = re.compile(rb"(?<!end)stream")
 _EOL_RE = re.compile(rb"[ \t\x00\x0c]*(\r\n|\r|\n)?")
 _ZLIB_HEADS = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b")
-_MAX_ASCII_INPUT = 64 * 1024 * 1024
 _MAX_OBJECTS = 200_000  # a notice has hundreds; each one costs a lookup here
 _IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF", "/Crypt"}
 
@@ -52,6 +58,7 @@ def check_pdf(data: bytes, limits: Limits) -> GuardReport:
     """Raise ``NoticeFileError`` (``limit_exceeded``) for a bomb; otherwise say what was found."""
     report = GuardReport()
     _structural(data, limits, report)
+    _scanned(data, limits)
     _raw(data, limits)
     return report
 
@@ -100,25 +107,24 @@ def _structural(data: bytes, limits: Limits, report: GuardReport) -> None:
             continue  # an object pypdf cannot read is left to PDFium (and the raw pass)
         if not isinstance(raw, (bytes, bytearray)):
             continue
-        for _ in _decode(bytes(raw), names, budget):
+        for _ in _decode(iter((bytes(raw),)), names, budget):
             pass
     report.inflated = budget.used
 
 
-def _decode(raw: bytes, names: list[str], budget: Budget):
-    """Yield the decoded output of ``raw`` through ``names``, in bounded chunks."""
-    chunks = iter((raw,))
+def _decode(chunks, names: list[str], budget: Budget, early_change: int = 1):
+    """Yield the decoded output of ``chunks`` (raw stream bytes) through ``names``, in bounded chunks."""
     for name in names:
         if name in ("/FlateDecode", "/Fl"):
             chunks = _tolerant(inflate_chunks(chunks, budget))
         elif name in ("/LZWDecode", "/LZW"):
-            chunks = _tolerant(lzw_chunks(chunks, budget))
+            chunks = _tolerant(lzw_chunks(chunks, budget, early_change))
         elif name in ("/RunLengthDecode", "/RL"):
             chunks = _tolerant(run_length_chunks(chunks, budget))
         elif name in ("/ASCII85Decode", "/A85"):
-            chunks = iter((_charged(_a85(_joined(chunks)), budget),))
+            chunks = _tolerant(ascii85_chunks(chunks, budget))
         elif name in ("/ASCIIHexDecode", "/AHx"):
-            chunks = iter((_charged(_ahx(_joined(chunks)), budget),))
+            chunks = _tolerant(ascii_hex_chunks(chunks, budget))
         else:
             break  # image codecs and unknown filters: nothing that PDFium inflates whole
     yield from chunks
@@ -133,45 +139,55 @@ def _tolerant(chunks):
             raise
 
 
-def _joined(chunks) -> bytes:
-    # The ASCII filters shrink their input (ASCII85's 'z' aside): only a
-    # chain that puts them after a decompressor can feed them much.
-    data = bytearray()
-    for chunk in chunks:
-        data += chunk
-        if len(data) > _MAX_ASCII_INPUT:
-            raise limit_exceeded("PDF内部数据编码异常")
-    return bytes(data)
+# --- 2. every object as scanned, without a cross-reference table ---------------------------
 
 
-def _charged(data: bytes, budget: Budget) -> bytes:
-    budget.charge(len(data))
-    return data
+def _scanned(data: bytes, limits: Limits) -> None:
+    """Decode every stream object ``pdfscan`` finds, through every filter chain its /Filter may mean.
+
+    This is what closes files whose cross-reference table is missing or
+    wrong: pypdf skips their objects, PDFium rebuilds the table and reads them.
+    """
+    found = pdfscan.scan(data, max_objects=_MAX_OBJECTS)
+    total = Budget(4 * limits.max_inflated, "PDF内部数据")
+    for stream in found.streams:  # first the object streams: they may hold an indirect /Filter
+        if stream.dictionary.get("/Type") == "/ObjStm":
+            for names, early in found.filter_chains(stream.dictionary)[:1] or [([], 1)]:
+                content = bytearray()
+                for piece in _decode(_window(data, stream, found), names, Budget(limits.max_inflated, "PDF内部数据"),
+                                     early):
+                    if len(content) < 16 * 1024 * 1024:
+                        content += piece
+                pdfscan.add_object_stream(found, stream.dictionary, bytes(content), _MAX_OBJECTS)
+    for stream in found.streams:
+        for index, (names, early) in enumerate(found.filter_chains(stream.dictionary)):
+            for n, start in enumerate(_starts(data, stream.start)):
+                one = Budget(limits.max_inflated, "PDF内部数据")
+                budget = _Both(one, total) if index == n == 0 else one
+                for _ in _decode(_window(data, stream, found, start), names, budget, early):
+                    pass
 
 
-def _a85(data: bytes) -> bytes:
-    # At most 4 bytes out per byte in ('z'), and the input is the upload itself.
-    data = data.strip()
-    end = data.find(b"~>")
-    if end >= 0:
-        data = data[:end]
-    if data.startswith(b"<~"):
-        data = data[2:]
-    try:
-        return base64.a85decode(re.sub(rb"\s", b"", data))
-    except ValueError:
-        return b""
+def _window(data: bytes, stream: "pdfscan.StreamObject", found: "pdfscan.Scan", start: int | None = None):
+    """The stream's bytes in pieces: at least as many as any reader takes for its data.
+
+    From the first place its data may start to the farther of the first
+    ``endstream`` and the declared /Length (either may be a lie; a reader
+    believes one of them).
+    """
+    start = _starts(data, stream.start)[0] if start is None else start
+    end = data.find(b"endstream", start)
+    end = len(data) if end < 0 else end
+    for length in found.resolve(stream.dictionary.get("/Length")):
+        if isinstance(length, int) and 0 < length and start + length <= len(data):
+            end = max(end, start + length)
+    pos = start
+    while pos < end:
+        yield data[pos : min(end, pos + (1 << 16))]
+        pos += 1 << 16
 
 
-def _ahx(data: bytes) -> bytes:
-    data = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
-    try:
-        return binascii.unhexlify(data + b"0" * (len(data) % 2))
-    except binascii.Error:
-        return b""
-
-
-# --- 2. raw ------------------------------------------------------------------------------
+# --- 3. raw ------------------------------------------------------------------------------
 
 
 def _raw(data: bytes, limits: Limits) -> None:
