@@ -4,7 +4,6 @@ from django.views.generic import TemplateView
 from .. import selectors, themes
 from ..filters import InstitutionFilter
 from ..models import Inspection, Institution
-from ..naming import pinyin_sort_key
 from ..roles import clerk_institution_id, is_reviewer
 from .access import ProgressAccessMixin
 
@@ -12,10 +11,6 @@ from .access import ProgressAccessMixin
 def chart_scope(user) -> str:
     """Whose figures the overview charts show: all hospitals for staff, one for a clerk."""
     return "all" if is_reviewer(user) else f"institution-{clerk_institution_id(user)}"
-
-
-def _distinct(queryset, field):
-    return [v for v in queryset.order_by(field).values_list(field, flat=True).distinct() if v]
 
 
 class OverviewView(ProgressAccessMixin, TemplateView):
@@ -32,16 +27,15 @@ class OverviewView(ProgressAccessMixin, TemplateView):
         selectors.attach_notice_warnings(rows)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
         selectors.attach_warning_counts(rows, theme=theme_key)
-        inspections = Inspection.objects.visible_to(self.request.user)
-        breakdown, theme_rows = selectors.overview_charts(visible, scope=chart_scope(self.request.user))
+        scope = chart_scope(self.request.user)
+        choices = selectors.filter_choices(visible, Inspection.objects.visible_to(self.request.user), scope=scope)
+        breakdown, theme_rows = selectors.overview_charts(visible, scope=scope)
         return super().get_context_data(
             filter=filterset,
             page_obj=page,
             rows=rows,
             theme=themes.BY_KEY.get(theme_key),
-            regions=sorted(_distinct(visible, "region"), key=pinyin_sort_key),
-            bodies=_distinct(inspections, "inspecting_body"),
-            rounds=_distinct(inspections, "round"),
+            **choices,
             breakdown=breakdown,
             theme_rows=theme_rows,
             **kwargs,

@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from notices.models import Notice, NoticeFormat, ParseState
-from tracking import demo_data
+from tracking import counters, demo_data
 from tracking.ingest import issue_match_key
 from tracking.models import (
     FeedbackIssue,
@@ -69,6 +69,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for name, count in write_institutions(chunk, reviewer=reviewer, batch_size=batch_size).items():
                     totals[name] = totals.get(name, 0) + count
+        counters.bump()
         summary = ", ".join(f"{count} {name}" for name, count in totals.items())
         self.stdout.write(f"created {summary} in {time.monotonic() - started:.1f}s")
 
@@ -138,6 +139,9 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     rows = _detail_rows(zip(issue_ids, issues), immediate, reviewer)
     for table, values in rows.items():
         table.insert(values)
+    # The overview reads counters, not the issue table: fill them as the services would have.
+    counters.inspections_recount(insp.pk for insp in inspections)
+    counters.institutions_relink(i.pk for i in institutions)
     return {"institutions": len(institutions), "inspections": len(inspections), "notices": len(notice_rows),
             "categories": sum(len(insp_plan.categories) for _, _, insp_plan in pairs),
             "issues": len(issue_ids), **{table.model._meta.model_name: len(v) for table, v in rows.items()}}
