@@ -18,6 +18,7 @@ from ..filters import (
 )
 from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, ProgressReport, StatusChange
 from . import serializers
+from .pagination import KeysetPagination
 from .permissions import CanViewProgress, IsReviewer
 
 
@@ -25,6 +26,8 @@ class _ProgressViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [CanViewProgress]
     # The FilterSet owns ordering, so the HTML list and the API sort alike.
     filter_backends = [DjangoFilterBackend]
+    # Keyset pages in the FilterSet's (or the view's) order: no COUNT, no OFFSET, whatever the table's size.
+    pagination_class = KeysetPagination
 
 
 @extend_schema(tags=["整改进展"])
@@ -82,7 +85,7 @@ class FeedbackIssueViewSet(_ProgressViewSet):
         )
 
     @extend_schema(responses=serializers.StatusChangePageSerializer, filters=False,
-                   parameters=[OpenApiParameter("page", int, description="页码")])
+                   parameters=[OpenApiParameter("cursor", str, description=KeysetPagination.cursor_query_description)])
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         """该问题的全部状态变更（通报解析与人工核查），按时间排列。"""
