@@ -36,6 +36,7 @@ def inspection(*, institution_=None, inspecting_body="市委", round="", group="
         feedback_on=feedback_on, **fields,
     )
     counters.institutions_relink([made.institution_id])  # as the ledger's services leave it
+    counters.bump()
     return made
 
 

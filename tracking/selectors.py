@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -204,14 +204,20 @@ def _chart_figures(institutions, today: dt.date) -> tuple[dict, dict]:
 
 
 def filter_choices(visible_institutions, visible_inspections, *, scope: str, version: int) -> dict[str, list[str]]:
-    """The overview's region, inspecting-body and round lists: distinct values, cached under the version."""
+    """The overview's region, inspecting-body and round lists: distinct values, cached under the version.
+
+    Inspections change only through the ledger (which bumps the version);
+    institutions are also made and edited outside it (admin), so their
+    number and newest id are part of the key as well (one index read each).
+    """
     def compute():
         return {
             "regions": sorted(_distinct(visible_institutions, "region"), key=pinyin_sort_key),
             "bodies": _distinct(visible_inspections, "inspecting_body"),
             "rounds": _distinct(visible_inspections, "round"),
         }
-    return cached(f"overview-choices:{scope}:{version}", compute)
+    stamp = visible_institutions.order_by().aggregate(n=Count("pk"), last=Max("pk"))
+    return cached(f"overview-choices:{scope}:{version}:{stamp['n']}:{stamp['last']}", compute)
 
 
 def _distinct(queryset, field):

@@ -79,7 +79,7 @@ def test_counters_equal_a_fresh_count_after_every_kind_of_change(
     before = version()
     notice_accept(notice=first, user=staff)
     assert_exact("accept")
-    assert version() > before
+    assert version() != before
     assert Inspection.objects.get().n_issues == 4
 
     correction_create(notice=first, user=staff, kind="issue", reason="原文已写明完成",
@@ -154,4 +154,4 @@ def test_recount_progress_repairs_counters_that_were_tampered_with(fake_parser, 
     before = version()
     call_command("recount_progress", stdout=open("/dev/null", "w"))
     assert_exact("recount_progress")
-    assert version() > before
+    assert version() != before
