@@ -11,6 +11,7 @@ requests, SQL queries per request, and the same for a bare view returning a
 response of the same size (the framework's floor) in the same run.
 """
 import argparse
+import os
 import json
 import subprocess
 import sys
@@ -62,18 +63,20 @@ def main():
     for size in args.sizes:
         for row in probe(size, args.requests, args.show_queries, args.budget, args.db_prefix):
             by_endpoint.setdefault(row["endpoint"], {})[size] = row
-    print(f"\n| endpoint | institutions | issues of page's hospital | queries | bytes | requests | median ms | p95 ms "
-          f"| floor median ms | verdict |\n|---|---|---|---|---|---|---|---|---|---|")
+    print(f"\n| endpoint | institutions | issues of page's hospital | queries | SQL ms | bytes | requests | median ms "
+          f"| p95 ms | app CPU median ms | floor median ms | verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, rows in by_endpoint.items():
         for size, row in rows.items():
             if "error" in row:
                 print(f"| {name} | {row['institutions']} | | | | | {row['error']} | | | not measured |")
                 continue
-            print(f"| {name} | {row['institutions']} | {row['institution_issues']} | {row['queries']} | {row['bytes']} "
-                  f"| {row['timed']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['floor_median_ms']:.1f} | {verdict(row)} |")
+            print(f"| {name} | {row['institutions']} | {row['institution_issues']} | {row['queries']} | {row['db_ms']:.1f} "
+                  f"| {row['bytes']} | {row['timed']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} "
+                  f"| {row['cpu_median_ms']:.1f} | {row['floor_median_ms']:.1f} | {verdict(row)} |")
             for q in row.get("slowest_queries", []):
                 print(f"    {q['ms']:.1f} ms  {q['sql']}")
-    print()
+    print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min); "
+          "columns: SQL ms = the database time of one captured request; app CPU = this process's CPU per request")
     for name, rows in by_endpoint.items():
         counts = {size: row.get("queries") for size, row in rows.items()}
         same = len(set(counts.values())) == 1 and None not in counts.values()

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from notices.models import Notice, NoticeFormat, ParseState
+from notices.models import Notice, NoticeFormat, ParseState, ReviewState
 from tracking import counters, demo_data
 from tracking.ingest import issue_match_key
 from tracking.models import (
@@ -108,7 +108,7 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     notice_rows, notice_refs = [], []
     for (plan, inst, insp_plan), insp in zip(pairs, inspections):
         for k in range(len(insp_plan.notices)):
-            row, ref = _notice(plan, inst, insp_plan, insp, k)
+            row, ref = _notice(plan, inst, insp_plan, insp, k, reviewer)
             notice_rows.append(row)
             notice_refs.append(ref)
     refs = iter(ref._replace(pk=pk) for ref, pk in zip(notice_refs, NOTICES.insert(notice_rows)))
@@ -223,6 +223,7 @@ NOTICES = _Table(Notice, (
     "institution_id", "inspection_id", "file", "original_name", "sha256", "format", "size", "uploaded_at", "state",
     "state_changed_at", "parser_version", "parsed_at", "parse_duration_ms", "raw_text", "text_encoding", "title",
     "published_on", "disclosure_start", "disclosure_end", "disclosure_text", "contacts", "declared", "parse_result",
+    "review_state", "reviewed_by_id", "reviewed_at",
 ), ids=True)
 CATEGORIES = _Table(IssueCategory, ("inspection_id", "number", "title", "order"), ids=True)
 ISSUES = _Table(FeedbackIssue, (
@@ -273,7 +274,7 @@ def _detail_rows(issues, immediate, reviewer) -> dict:
 NoticeRef = collections.namedtuple("NoticeRef", "pk published_on title parsed_at")
 
 
-def _notice(plan, institution, insp_plan, inspection, k) -> tuple[tuple, NoticeRef]:
+def _notice(plan, institution, insp_plan, inspection, k, reviewer) -> tuple[tuple, NoticeRef]:
     """A parsed notice's row, its stored file being its rendered text."""
     np = insp_plan.notices[k]
     text = demo_data.render_notice(plan, insp_plan, k)
@@ -290,5 +291,7 @@ def _notice(plan, institution, insp_plan, inspection, k) -> tuple[tuple, NoticeR
         {"categories": len(insp_plan.categories), "issues": len(insp_plan.issues), "completed": None,
          "in_progress": None},
         demo_data.parse_result(plan, insp_plan, k),
+        # Only accepted notices have ledger rows (issue #12): these rows are in it, so staff accepted them.
+        ReviewState.ACCEPTED, reviewer.pk, when,
     )
     return row, NoticeRef(None, np.published_on, title, when)
