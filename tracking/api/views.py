@@ -1,4 +1,7 @@
 """REST endpoints for the review data: the pages' querysets, filters and permissions, as JSON."""
+import hashlib
+
+from django.utils import timezone
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
@@ -8,7 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import progress, services
+from .. import counters, progress, selectors, services
 from ..filters import (
     FeedbackIssueFilter,
     InspectionFilter,
@@ -16,6 +19,7 @@ from ..filters import (
     ProgressReportFilter,
     StatusChangeFilter,
 )
+from ..views.overview import chart_scope
 from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, ProgressReport, StatusChange
 from . import serializers
 from .pagination import KeysetPagination
@@ -30,8 +34,31 @@ class _ProgressViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
 
 
+class _VersionCachedList:
+    """A JSON list page served from the cache under the counters' version (``tracking.counters``).
+
+    Every write that changes an issue bumps the version in its transaction, so
+    a page is never older than the data it was filed under; the key also holds
+    whose view it is (staff, or one hospital's clerk), today's date (deadline
+    states move with it) and the full URL (filters, ordering, cursor).  The
+    browsable API renders its controls from the live paginator, so only JSON
+    is cached; a cache error is a miss.
+    """
+
+    list_cache_seconds = 300
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "json":
+            return super().list(request, *args, **kwargs)
+        key = (f"api-list:{self.basename}:{chart_scope(request.user)}:{timezone.localdate()}:{counters.version()}:"
+               + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest())
+        data = selectors.cached(key, lambda: super(_VersionCachedList, self).list(request, *args, **kwargs).data,
+                                self.list_cache_seconds)
+        return Response(data)
+
+
 @extend_schema(tags=["整改进展"])
-class InstitutionViewSet(_ProgressViewSet):
+class InstitutionViewSet(_VersionCachedList, _ProgressViewSet):
     """单位及其最近一次巡察的问题统计；可按主题、整改情况、地区、轮次筛选。"""
 
     serializer_class = serializers.InstitutionSerializer
@@ -65,7 +92,7 @@ def _validation_error(error: DjangoValidationError) -> drf_serializers.Validatio
 
 
 @extend_schema(tags=["整改进展"])
-class FeedbackIssueViewSet(_ProgressViewSet):
+class FeedbackIssueViewSet(_VersionCachedList, _ProgressViewSet):
     """反馈问题：通报所称状态与巡察办核查状态分列。"""
 
     serializer_class = serializers.FeedbackIssueSerializer
