@@ -18,7 +18,7 @@ from django.utils import timezone
 from notices.models import Notice
 from review.models import Correction
 
-from . import themes
+from . import counters, themes
 from .naming import pinyin_sort_key
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
 from .querysets import OPEN_ISSUE as _OPEN
@@ -166,18 +166,17 @@ def cached(key: str, compute, timeout: int = CHARTS_CACHE_SECONDS):
     return value
 
 
-def overview_charts(institutions, *, scope: str, version: int) -> tuple[dict, list[dict]]:
+def overview_charts(institutions, *, version: str) -> tuple[dict, list[dict]]:
     """The status and theme breakdowns of every latest inspection, recomputed only when issues change.
 
     Summed from the latest inspections' counters (one row per institution,
     never the issue table, except the date-dependent 逾期 total) and cached
-    under ``version`` (``counters.version()``, which every write that changes
-    an issue bumps in its transaction) and today's date (overdue moves with
-    it).  ``scope`` keeps one clerk's figures apart from another's and from staff's.
+    under ``version`` (``overview_version``: who looks, today — overdue moves
+    with it — and the counters' version, which every write that changes an
+    issue bumps in its transaction).
     """
     today = timezone.localdate()
-    status, theme_totals = cached(f"overview-charts:{scope}:{today}:{version}",
-                                  lambda: _chart_figures(institutions, today))
+    status, theme_totals = cached(f"overview-charts:{version}", lambda: _chart_figures(institutions, today))
     return status, _theme_rows(theme_totals)
 
 
@@ -203,21 +202,26 @@ def _chart_figures(institutions, today: dt.date) -> tuple[dict, dict]:
     return status, theme_totals
 
 
-def filter_choices(visible_institutions, visible_inspections, *, scope: str, version: int) -> dict[str, list[str]]:
-    """The overview's region, inspecting-body and round lists: distinct values, cached under the version.
+def overview_version(visible_institutions, *, scope: str) -> str:
+    """The key of everything cached on the overview: who looks, today, the counters' version, the institutions.
 
-    Inspections change only through the ledger (which bumps the version);
-    institutions are also made and edited outside it (admin), so their
-    number and newest id are part of the key as well (one index read each).
+    Issues and inspections change only through the services (which bump the
+    version); institutions are also made and edited outside them (admin), so
+    their number and newest id are part of the key as well.
     """
+    stamp = visible_institutions.order_by().aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{scope}:{timezone.localdate()}:{counters.version()}:{stamp['n']}:{stamp['last']}"
+
+
+def filter_choices(visible_institutions, visible_inspections, *, version: str) -> dict[str, list[str]]:
+    """The overview's region, inspecting-body and round lists: distinct values, cached under ``version``."""
     def compute():
         return {
             "regions": sorted(_distinct(visible_institutions, "region"), key=pinyin_sort_key),
             "bodies": _distinct(visible_inspections, "inspecting_body"),
             "rounds": _distinct(visible_inspections, "round"),
         }
-    stamp = visible_institutions.order_by().aggregate(n=Count("pk"), last=Max("pk"))
-    return cached(f"overview-choices:{scope}:{version}:{stamp['n']}:{stamp['last']}", compute)
+    return cached(f"overview-choices:{version}", compute)
 
 
 def _distinct(queryset, field):

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
-from .. import counters, selectors, themes
+from .. import selectors, themes
 from ..filters import InstitutionFilter
 from ..models import Inspection, Institution
 from ..roles import clerk_institution_id, is_reviewer
@@ -27,11 +27,11 @@ class OverviewView(ProgressAccessMixin, TemplateView):
         selectors.attach_notice_warnings(rows)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
         selectors.attach_warning_counts(rows, theme=theme_key)
-        # Everything province-wide comes from the cache under the counters' version: one query to read it.
-        scope, version = chart_scope(self.request.user), counters.version()
-        choices = selectors.filter_choices(visible, Inspection.objects.visible_to(self.request.user), scope=scope,
-                                           version=version)
-        breakdown, theme_rows = selectors.overview_charts(visible, scope=scope, version=version)
+        # Everything province-wide comes from the cache under the counters' version (two small queries to
+        # read it); the template's rendered body too, keyed by the same version and the query string.
+        version = selectors.overview_version(visible, scope=chart_scope(self.request.user))
+        choices = selectors.filter_choices(visible, Inspection.objects.visible_to(self.request.user), version=version)
+        breakdown, theme_rows = selectors.overview_charts(visible, version=version)
         return super().get_context_data(
             filter=filterset,
             page_obj=page,
@@ -39,6 +39,7 @@ class OverviewView(ProgressAccessMixin, TemplateView):
             theme=themes.BY_KEY.get(theme_key),
             **choices,
             breakdown=breakdown,
+            fragment_key=f"{version}:{self.request.GET.urlencode()}",
             theme_rows=theme_rows,
             **kwargs,
         )
