@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from .. import selectors, themes
@@ -22,11 +23,18 @@ class OverviewView(ProgressAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         visible = Institution.objects.visible_to(self.request.user)
         filterset = InstitutionFilter(self.request.GET, queryset=visible, request=self.request)
-        page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
-        selectors.attach_notice_warnings(rows)
         theme_key = filterset.form.cleaned_data.get("theme") if filterset.is_valid() else None
-        selectors.attach_warning_counts(rows, theme=theme_key)
+
+        def page_and_rows():
+            page = Paginator(filterset.qs, self.paginate_by).get_page(self.request.GET.get("page"))
+            rows = list(page.object_list)
+            selectors.attach_notice_warnings(rows)
+            selectors.attach_warning_counts(rows, theme=theme_key)
+            return page, rows
+
+        # Lazy: only the template's cached body reads them, so a cache hit runs none of their queries.
+        built = SimpleLazyObject(page_and_rows)
+        page, rows = SimpleLazyObject(lambda: built[0]), SimpleLazyObject(lambda: built[1])
         # Everything province-wide comes from the cache under the counters' version (two small queries to
         # read it); the template's rendered body too, keyed by the same version and the query string.
         version = selectors.overview_version(visible, scope=chart_scope(self.request.user))
