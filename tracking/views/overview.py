@@ -32,22 +32,24 @@ class OverviewView(ProgressAccessMixin, TemplateView):
             selectors.attach_warning_counts(rows, theme=theme_key)
             return page, rows
 
-        # Lazy: only the template's cached body reads them, so a cache hit runs none of their queries.
+        # The template's body is cached under the counters' version (two small queries to read it) and the
+        # query string; everything below is read only inside it, so it is lazy: a hit builds none of it.
         built = SimpleLazyObject(page_and_rows)
         page, rows = SimpleLazyObject(lambda: built[0]), SimpleLazyObject(lambda: built[1])
-        # Everything province-wide comes from the cache under the counters' version (two small queries to
-        # read it); the template's rendered body too, keyed by the same version and the query string.
         version = selectors.overview_version(visible, scope=chart_scope(self.request.user))
-        choices = selectors.filter_choices(visible, Inspection.objects.visible_to(self.request.user), version=version)
-        breakdown, theme_rows = selectors.overview_charts(visible, version=version)
+        inspections = Inspection.objects.visible_to(self.request.user)
+        choices = SimpleLazyObject(lambda: selectors.filter_choices(visible, inspections, version=version))
+        charts = SimpleLazyObject(lambda: selectors.overview_charts(visible, version=version))
         return super().get_context_data(
             filter=filterset,
             page_obj=page,
             rows=rows,
             theme=themes.BY_KEY.get(theme_key),
-            **choices,
-            breakdown=breakdown,
+            regions=SimpleLazyObject(lambda: choices["regions"]),
+            bodies=SimpleLazyObject(lambda: choices["bodies"]),
+            rounds=SimpleLazyObject(lambda: choices["rounds"]),
+            breakdown=SimpleLazyObject(lambda: charts[0]),
+            theme_rows=SimpleLazyObject(lambda: charts[1]),
             fragment_key=f"{version}:{self.request.GET.urlencode()}",
-            theme_rows=theme_rows,
             **kwargs,
         )
