@@ -19,8 +19,8 @@ from notices.models import Notice
 from review.models import Correction
 
 from . import counters, themes
-from .naming import pinyin_sort_key
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
+from .naming import pinyin_sort_key
 from .querysets import OPEN_ISSUE as _OPEN
 from .querysets import due_soon_days
 

@@ -19,8 +19,8 @@ from ..filters import (
     ProgressReportFilter,
     StatusChangeFilter,
 )
-from ..views.overview import chart_scope
 from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, ProgressReport, StatusChange
+from ..views.overview import chart_scope
 from . import serializers
 from .pagination import KeysetPagination
 from .permissions import CanViewProgress, IsReviewer
