@@ -37,7 +37,7 @@ import datetime as dt
 from django.contrib.auth.models import User
 from disclosure.services import notice_publish, notice_set_disclosure_window
 from notices.models import Notice
-from tracking.roles import local_today
+from disclosure.window import local_today
 notice = Notice.objects.published().order_by("pk").first()
 if notice is None:
     notice = Notice.objects.accepted().order_by("pk").first()
