@@ -13,6 +13,7 @@ from django.utils import timezone
 from notices.models import Notice
 from notices.parsing.corrections import APPLIED, Outcome, apply_corrections, issue_key, parsed_from_dict
 from notices.parsing.result import ParsedNotice
+from tracking import counters
 from tracking.ingest import notice_ingest, notice_remove
 
 from .models import Correction
@@ -54,8 +55,9 @@ def ingest(notice: Notice, fixed: Corrected, *, confirmed_institution: bool = Fa
         correction = by_id[outcome.correction_id]
         if outcome.state == APPLIED and outcome.issue_key in index_of and "status" in correction.payload:
             status_notes[index_of[outcome.issue_key]] = (correction.created_by, correction.reason)
-    done = notice_ingest(notice=notice, parsed=fixed.result, confirmed_institution=confirmed_institution,
-                         corrected=status_notes)
+    with counters.notice_rows_changing(notice) as touched:
+        done = touched(notice_ingest(notice=notice, parsed=fixed.result, confirmed_institution=confirmed_institution,
+                                     corrected=status_notes))
     links = []
     for outcome in fixed.outcomes:
         index = index_of.get(outcome.issue_key) if outcome.state == APPLIED else None
@@ -75,7 +77,8 @@ def ingest(notice: Notice, fixed: Corrected, *, confirmed_institution: bool = Fa
 
 def take_out(notice: Notice) -> dict:
     """Remove everything the notice wrote into the ledger."""
-    notice_remove(notice=notice)
+    with counters.notice_rows_changing(notice):
+        notice_remove(notice=notice)
     Correction.objects.filter(notice=notice, issue__isnull=False).update(issue=None)
     return {"inspection": None, "added_aliases": []}
 

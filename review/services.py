@@ -163,6 +163,8 @@ def _apply(notice: Notice, user, reason: str, *, institution_changed: bool = Fal
             ingested = ledger.ingest(notice, fixed)
             ingested["warnings"] = ledger.merge_warnings(notice.warnings, ingested["warnings"])
             fields |= ingested | {"accepted_fingerprint": review_fingerprint(fixed.result)}
+            # The ingest names the institution itself; both keys would set one column twice (PostgreSQL refuses).
+            fields.pop("institution_id", None)
     else:
         proposal = institution_proposal(chosen=notice.institution, parsed=fixed.result)
         new = (ReviewState.NOT_NOTICE if not fixed.result.is_rectification_notice

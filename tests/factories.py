@@ -10,6 +10,7 @@ import itertools
 from django.core.files.base import ContentFile
 
 from notices.models import Notice, ParseState, ReviewState
+from tracking import counters
 from tracking.models import (
     FeedbackIssue,
     Inspection,
@@ -30,10 +31,13 @@ def institution(*, name=None, region="", **fields) -> Institution:
 
 def inspection(*, institution_=None, inspecting_body="市委", round="", group="市委第三巡察组",
                feedback_on=dt.date(2025, 3, 14), **fields) -> Inspection:
-    return Inspection.objects.create(
+    made = Inspection.objects.create(
         institution=institution_ or institution(), inspecting_body=inspecting_body, round=round, group=group,
         feedback_on=feedback_on, **fields,
     )
+    counters.institutions_relink([made.institution_id])  # as the ledger's services leave it
+    counters.bump()
+    return made
 
 
 def category(*, inspection_, number="一", title="关于落实党中央决策部署方面", order=0) -> IssueCategory:
@@ -59,11 +63,13 @@ def notice(*, institution_=None, inspection_=None, title="关于巡察整改进�
 def issue(*, inspection_, category_=None, number="1", title="财务管理不规范", text="", status="not_stated",
           status_evidence="", order=0, due_on=None, last_notice=None, **fields) -> FeedbackIssue:
     fields.setdefault("notice_due_on", due_on)  # as a parse leaves it: the deadline came from the notice
-    return FeedbackIssue.objects.create(
+    made = FeedbackIssue.objects.create(
         inspection=inspection_, category=category_, number=number, title=title, match_key=title[:64],
         text=text or title, status=status, status_evidence=status_evidence, order=order, due_on=due_on,
         last_notice=last_notice, **fields,
     )
+    counters.issues_changed(issue_ids=[made.pk])  # the counters, as every service that writes issues keeps them
+    return made
 
 
 def statement(*, issue_, notice_, status=None, status_evidence=None, order=0) -> IssueStatement:

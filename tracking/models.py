@@ -62,6 +62,10 @@ class Institution(models.Model):
     region = models.CharField("地区", max_length=100, blank=True)
     parent_body = models.CharField("上级主管单位", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Materialised by ``tracking.counters`` whenever the institution's inspections change: the overview
+    # joins it instead of picking the newest inspection per row.
+    latest_inspection = models.ForeignKey("Inspection", on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+", editable=False, verbose_name="最近一次巡察")
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -98,6 +102,10 @@ class InstitutionMember(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
+def _counter(label):
+    return models.PositiveIntegerField(label, default=0, db_default=0, editable=False)
+
+
 class Inspection(models.Model):
     """One round of inspection of one institution, fed back on one date."""
 
@@ -110,6 +118,20 @@ class Inspection(models.Model):
     ended_on = models.DateField("巡察结束", null=True, blank=True)
     feedback_on = models.DateField("反馈日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Counts of this inspection's issues, recounted by ``tracking.counters`` in the transaction of every
+    # write that changes them; ``manage.py recount_progress`` rebuilds them.  Not date-dependent (逾期 and
+    # 临期 move with the calendar and are counted per page).
+    n_issues = _counter("问题数")
+    n_completed = _counter("已完成整改")
+    n_in_progress = _counter("正在整改")
+    n_long_term = _counter("长期坚持")
+    n_not_stated = _counter("未说明")
+    n_verified = _counter("已核查销号")
+    n_reopened = _counter("已退回重新整改")
+    n_open = _counter("未完成")
+    n_pending = _counter("待核查销号申请")
+    theme_counts = models.JSONField("各主题问题数", default=dict, blank=True, editable=False,
+                                    help_text="{主题: [问题数, 未完成数]}")
 
     objects = InspectionQuerySet.as_manager()
 
@@ -193,7 +215,11 @@ class FeedbackIssue(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "反馈问题"
         ordering = ["inspection", "order"]
-        indexes = [models.Index(fields=["inspection", "order"], name="issue_inspection_order")]
+        indexes = [
+            models.Index(fields=["inspection", "order"], name="issue_inspection_order"),
+            # The API's keyset pages of one status (``?status=in_progress``) walk this in order.
+            models.Index(fields=["status", "inspection", "order", "id"], name="issue_status_keyset"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title[:40]}"
@@ -426,6 +452,15 @@ class IssueEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.issue_id}号问题"
+
+
+class ProgressStamp(models.Model):
+    """One row whose ``version`` every change of the counters bumps: the key of cached overview figures."""
+
+    version = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计版本"
 
 
 class ReminderDigest(models.Model):

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import evidence as evidence_rules
-from . import services
+from . import counters, services
 from .models import Evidence, FeedbackIssue, IssueEvent, ProgressReport, SignOff, Verification
 from .roles import clerk_institution_id, is_reviewer
 
@@ -69,6 +69,7 @@ def report_submit(*, issue: FeedbackIssue, user, text: str, files=(), request_si
             if request_signoff:
                 fields["signoff"] = SignOff.PENDING
             FeedbackIssue.objects.filter(pk=issue.pk).update(**fields)
+            counters.issues_changed(issue_ids=[issue.pk])
     except IntegrityError as error:
         _discard(stored)
         if request_signoff:
@@ -109,6 +110,7 @@ def report_approve(*, report: ProgressReport, user, note: str, confirm_unclaimed
         FeedbackIssue.objects.filter(pk=issue.pk).update(signoff=SignOff.APPROVED, updated_at=timezone.now())
         IssueEvent.objects.create(issue=issue, report=report, actor=user, note=note,
                                   kind=IssueEvent.Kind.SIGNOFF_APPROVED)
+        counters.issues_changed(issue_ids=[issue.pk])
     report.refresh_from_db()
     return report
 
@@ -123,5 +125,6 @@ def report_return(*, report: ProgressReport, user, note: str) -> ProgressReport:
         FeedbackIssue.objects.filter(pk=report.issue_id).update(signoff=SignOff.RETURNED, updated_at=timezone.now())
         IssueEvent.objects.create(issue_id=report.issue_id, report=report, actor=user, note=note,
                                   kind=IssueEvent.Kind.SIGNOFF_RETURNED)
+        counters.issues_changed(issue_ids=[report.issue_id])
     report.refresh_from_db()
     return report

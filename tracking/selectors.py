@@ -1,29 +1,30 @@
 """Reads for the review pages and the API, each a fixed number of queries.
 
 ``with_progress`` hangs everything the overview shows off one Institution
-queryset as correlated subqueries on the institution's latest inspection,
-so a page of fifty hospitals costs one query however many issues they
-have.  The institution page loads an inspection and everything under it
+queryset: the counters kept on its latest inspection (``tracking.counters``)
+by a join, the date-dependent ones as correlated subqueries on that one
+inspection, so a page of hospitals costs one query however many issues
+there are; the province-wide figures are cached under the counters' version.  The institution page loads an inspection and everything under it
 with ``prefetch_related``: a constant number of queries per page.
 """
 import datetime as dt
+import logging
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notices.models import Notice
 from review.models import Correction
 
-from . import themes
+from . import counters, themes
 from .models import FeedbackIssue, Inspection, IssueStatement, RectificationStatus, StatusChange, Verification
+from .naming import pinyin_sort_key
 from .querysets import OPEN_ISSUE as _OPEN
 from .querysets import due_soon_days
 
-
-def _latest_inspection():
-    return Inspection.objects.filter(institution=OuterRef("pk")).order_by("-feedback_on", "-id")
+logger = logging.getLogger(__name__)
 
 
 def _issue_count(condition: Q) -> Coalesce:
@@ -40,32 +41,45 @@ def _issue_count(condition: Q) -> Coalesce:
 def with_progress(institutions, *, theme: str | None = None, today: dt.date | None = None):
     """Annotate each institution with its latest inspection and that inspection's issue counts.
 
-    With ``theme`` every count covers only the issues of that theme, so
-    「医保 & 未完成」 reads straight off the counts.
+    The counts come from the counters kept on the latest inspection
+    (``tracking.counters``): a join, whatever the size of the issue table.
+    Only 逾期 and 临期, which move with the calendar, are counted from the
+    issues, per row (the row's latest inspection, along its index).  With
+    ``theme`` every count covers only the issues of that theme, so
+    「医保 & 未完成」 reads straight off the counts; those are counted per row.
     """
     today = today or timezone.localdate()
     soon_until = today + dt.timedelta(days=due_soon_days())
     scope = themes.theme_q(theme) if theme else Q()
-    latest = _latest_inspection()
-    counts = {
-        "n_issues": Q(),
-        "n_completed": Q(status=RectificationStatus.COMPLETED),
-        "n_in_progress": Q(status=RectificationStatus.IN_PROGRESS),
-        "n_long_term": Q(status=RectificationStatus.LONG_TERM),
-        "n_not_stated": Q(status=RectificationStatus.NOT_STATED),
-        "n_verified": Q(verification=Verification.VERIFIED),
-        "n_reopened": Q(verification=Verification.REOPENED),
-        "n_open": _OPEN,
+    dated = {
         "n_overdue": _OPEN & Q(due_on__lt=today),
         "n_due_soon": _OPEN & Q(due_on__gte=today, due_on__lte=soon_until),
     }
+    if theme:
+        counted = {name: _issue_count(scope & condition) for name, condition in _THEME_SCOPED.items()}
+    else:
+        counted = {name: Coalesce(F(f"latest_inspection__{name}"), Value(0)) for name in _THEME_SCOPED}
     return institutions.annotate(
-        latest_inspection_id=Subquery(latest.values("pk")[:1]),
-        latest_inspecting_body=Subquery(latest.values("inspecting_body")[:1]),
-        latest_round=Subquery(latest.values("round")[:1]),
-        latest_group=Subquery(latest.values("group")[:1]),
-        latest_feedback_on=Subquery(latest.values("feedback_on")[:1]),
-    ).annotate(**{name: _issue_count(scope & condition) for name, condition in counts.items()})
+        latest_inspecting_body=F("latest_inspection__inspecting_body"),
+        latest_round=F("latest_inspection__round"),
+        latest_group=F("latest_inspection__group"),
+        latest_feedback_on=F("latest_inspection__feedback_on"),
+        **counted,
+        **{name: _issue_count(scope & condition) for name, condition in dated.items()},
+    )
+
+
+# What the counters hold, as the conditions a theme-scoped count applies (``querysets.OPEN_ISSUE`` for open).
+_THEME_SCOPED = {
+    "n_issues": Q(),
+    "n_completed": Q(status=RectificationStatus.COMPLETED),
+    "n_in_progress": Q(status=RectificationStatus.IN_PROGRESS),
+    "n_long_term": Q(status=RectificationStatus.LONG_TERM),
+    "n_not_stated": Q(status=RectificationStatus.NOT_STATED),
+    "n_verified": Q(verification=Verification.VERIFIED),
+    "n_reopened": Q(verification=Verification.REOPENED),
+    "n_open": _OPEN,
+}
 
 
 def attach_notice_warnings(rows) -> None:
@@ -136,26 +150,84 @@ def _theme_totals(issues) -> dict[str, int]:
 CHARTS_CACHE_SECONDS = 600
 
 
-def overview_charts(institutions, *, scope: str) -> tuple[dict, list[dict]]:
+def cached(key: str, compute, timeout: int = CHARTS_CACHE_SECONDS):
+    """``compute()`` through the cache; an unavailable cache is a miss, never an error of the page."""
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache is an optimisation: a page must not fail with it
+        logger.warning("cache unavailable; computing %s", key.split(":")[0], exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; not storing %s", key.split(":")[0], exc_info=True)
+    return value
+
+
+def overview_charts(institutions, *, version: str) -> tuple[dict, list[dict]]:
     """The status and theme breakdowns of every latest inspection, recomputed only when issues change.
 
-    Matching the theme keywords against the text of every issue takes seconds
-    at tens of thousands of issues, yet the result only moves when an issue
-    does.  So the figures are cached under a stamp of the issue table (row
-    count and newest ``updated_at``, which verification and parsing both set)
-    and of today's date (overdue counts move with it); ``scope`` keeps one
-    clerk's figures apart from another's and from staff's.
+    Summed from the latest inspections' counters (one row per institution,
+    never the issue table, except the date-dependent 逾期 total) and cached
+    under ``version`` (``overview_version``: who looks, today — overdue moves
+    with it — and the counters' version, which every write that changes an
+    issue bumps in its transaction).
     """
-    stamp = FeedbackIssue.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    last = stamp["last"].isoformat() if stamp["last"] else "-"
-    key = f"overview-charts:{scope}:{timezone.localdate()}:{stamp['n']}:{last}"
-    figures = cache.get(key)
-    if figures is None:
-        issues = latest_inspection_issues(institutions)
-        figures = (status_breakdown(issues), _theme_totals(issues))
-        cache.set(key, figures, CHARTS_CACHE_SECONDS)
-    status, theme_totals = figures
+    today = timezone.localdate()
+    status, theme_totals = cached(f"overview-charts:{version}", lambda: _chart_figures(institutions, today))
     return status, _theme_rows(theme_totals)
+
+
+_SUMMED = ("n_issues", *(f"n_{value}" for value in RectificationStatus.values), "n_verified", "n_open")
+
+
+def _chart_figures(institutions, today: dt.date) -> tuple[dict, dict]:
+    latest = Inspection.objects.filter(pk__in=institutions.filter(latest_inspection__isnull=False)
+                                       .values("latest_inspection_id"))
+    totals = dict.fromkeys(_SUMMED, 0)
+    theme_totals = {f"{theme.key}__{part}": 0 for theme in themes.THEMES for part in ("all", "open")}
+    # One pass over one row per institution (summed here rather than by SUM + a second pass for the JSON).
+    for *numbers, by_theme in latest.values_list(*_SUMMED, "theme_counts").order_by().iterator(chunk_size=5000):
+        for name, number in zip(_SUMMED, numbers):
+            totals[name] += number
+        for key, (total, still_open) in (by_theme or {}).items():
+            if f"{key}__all" in theme_totals:
+                theme_totals[f"{key}__all"] += total
+                theme_totals[f"{key}__open"] += still_open
+    status = {value: totals[f"n_{value}"] for value in RectificationStatus.values}
+    status.update(total=totals["n_issues"], verified=totals["n_verified"], open=totals["n_open"],
+                  overdue=FeedbackIssue.objects.filter(inspection__in=latest).overdue(today).count())
+    return status, theme_totals
+
+
+def overview_version(visible_institutions, *, scope: str) -> str:
+    """The key of everything cached on the overview: who looks, today, the counters' version, the institutions.
+
+    Issues and inspections change only through the services (which bump the
+    version); institutions are also made outside them (admin, fixtures), so
+    the newest institution id is part of the key as well (one read of the
+    primary key index, not a count).  An admin edit of a name or region shows
+    when the cache entry expires.
+    """
+    last = visible_institutions.order_by().aggregate(last=Max("pk"))["last"]
+    return f"{scope}:{timezone.localdate()}:{counters.version()}:{last}"
+
+
+def filter_choices(visible_institutions, visible_inspections, *, version: str) -> dict[str, list[str]]:
+    """The overview's region, inspecting-body and round lists: distinct values, cached under ``version``."""
+    def compute():
+        return {
+            "regions": sorted(_distinct(visible_institutions, "region"), key=pinyin_sort_key),
+            "bodies": _distinct(visible_inspections, "inspecting_body"),
+            "rounds": _distinct(visible_inspections, "round"),
+        }
+    return cached(f"overview-choices:{version}", compute)
+
+
+def _distinct(queryset, field):
+    return [v for v in queryset.order_by(field).values_list(field, flat=True).distinct() if v]
 
 
 def _theme_rows(totals: dict[str, int]) -> list[dict]:
@@ -167,9 +239,8 @@ def _theme_rows(totals: dict[str, int]) -> list[dict]:
 
 
 def latest_inspection_issues(institutions):
-    """The issues of each institution's latest inspection (what the overview charts)."""
-    latest_ids = institutions.annotate(latest_id=Subquery(_latest_inspection().values("pk")[:1])).values("latest_id")
-    return FeedbackIssue.objects.filter(inspection_id__in=Subquery(latest_ids))
+    """The issues of each institution's latest inspection (what the dashboard charts)."""
+    return FeedbackIssue.objects.filter(inspection_id__in=institutions.values("latest_inspection_id"))
 
 
 def issue_detail_prefetches() -> list:

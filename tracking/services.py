@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rectify_site.input_text import clean_input
 
+from . import counters
 from .models import VERIFIED_AGAINST_CLAIM_LABEL, FeedbackIssue, RectificationStatus, StatusChange, Verification
 from .roles import clerk_institution_id, is_reviewer
 
@@ -79,6 +80,7 @@ def _change_verification(*, issue: FeedbackIssue, user, note: str, expected: str
             raise IssueChanged("该问题的核查状态已被他人更改，请刷新页面后再操作。")
         StatusChange.objects.create(issue=issue, kind=StatusChange.Kind.VERIFICATION, old_value=old, new_value=new,
                                     changed_by=user, reason=reason)
+        counters.issues_changed(issue_ids=[issue.pk])
     issue.verification, issue.verified_by, issue.verified_at, issue.verification_note = new, user, now, note
     issue.verified_against_claim = against_claim
     issue.updated_at = now
@@ -150,4 +152,5 @@ def issue_update_ledger(*, issue: FeedbackIssue, user, responsible_leader: str =
     issue.due_on = issue.due_on_override or issue.notice_due_on
     with transaction.atomic(), set_actor(user):
         issue.save(update_fields=[*changed, "due_on", "updated_at"])
+        counters.issues_changed(issue_ids=[issue.pk])  # the deadline moves the cached 逾期 figures
     return changed

@@ -105,3 +105,11 @@ def test_the_real_parser_reads_a_generated_notice_back_to_its_plan():
         assert [(i.number, i.title, i.status) for i in parsed.issues] == [
             (i.number, i.title, i.statuses[0]) for i in inspection.issues
         ]
+
+
+def test_generated_notices_are_accepted_and_the_counters_match_their_issues(generated):
+    # Only accepted notices have ledger rows (issue #12), and the overview reads the counters.
+    assert Notice.objects.count() and not Notice.objects.exclude(review_state="accepted").exists()
+    for inspection in Inspection.objects.annotate(n=Count("issues")).order_by("pk")[:50]:
+        assert inspection.n_issues == inspection.n
+    assert not Institution.objects.filter(latest_inspection__isnull=True, inspections__isnull=False).exists()

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_charts_are_computed_once_while_no_issue_changes(login, staff, monkeypatch):
     factories.hospital_with_issues(name="甲市人民医院", n_issues=6)
     calls = []
-    real = selectors._theme_totals
-    monkeypatch.setattr(selectors, "_theme_totals", lambda issues: calls.append(1) or real(issues))
+    real = selectors._chart_figures
+    monkeypatch.setattr(selectors, "_chart_figures", lambda *args: calls.append(1) or real(*args))
     client = login(staff)
     first = client.get("/progress/").context["breakdown"]
     second = client.get("/progress/").context["breakdown"]

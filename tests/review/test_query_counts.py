@@ -38,8 +38,10 @@ def _measure(django_assert_max_num_queries, client, url, params, ceiling):
 
 PAGES = [
     # One more than before the workbench: the green / no-deadline / 待核查 counts of the page, grouped.
-    ("tracking:overview", {}, 15),
-    ("tracking:overview", {"theme": "medical_insurance", "status": "overdue", "ordering": "-overdue"}, 15),
+    # One more for the counters' version with the institutions' number (the cache keys); this measures the
+    # request right after a change, which recomputes the cached figures (a repeated request runs ~10).
+    ("tracking:overview", {}, 16),
+    ("tracking:overview", {"theme": "medical_insurance", "status": "overdue", "ordering": "-overdue"}, 16),
     ("tracking:issues", {"theme": "medical_insurance", "open": "true"}, 10),
     ("tracking:issues-ledger", {"fmt": "xlsx"}, 8),
 ]
@@ -85,4 +87,4 @@ def test_api_lists_run_a_bounded_number_of_queries(django_assert_max_num_queries
     _measure(django_assert_max_num_queries, client, url, params, 6)
     grow(30, 12)
     response = _measure(django_assert_max_num_queries, client, url, params, 6)
-    assert response.json()["count"] > 0
+    assert response.json()["results"]

@@ -75,7 +75,7 @@ def test_progress_reports_over_the_api_stay_within_the_hospital_and_staff_decide
                                     files=[evidence_file("证明.pdf")], request_signoff=True)
     api = APIClient()
     api.force_authenticate(hospital_b_clerk)
-    assert api.get("/api/progress-reports/").json()["count"] == 0
+    assert api.get("/api/progress-reports/").json()["results"] == []
     assert api.get(f"/api/progress-reports/{report.pk}/").status_code == 404
     api.force_authenticate(hospital_a_clerk)
     item = api.get(f"/api/progress-reports/{report.pk}/").json()

@@ -149,9 +149,8 @@ class VerificationRequestSerializer(serializers.Serializer):
 
 
 class StatusChangePageSerializer(serializers.Serializer):
-    """The paginated shape of ``/api/issues/{id}/history/``, same as every list endpoint."""
+    """The paginated shape of ``/api/issues/{id}/history/``, same as every list endpoint (keyset pages)."""
 
-    count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = StatusChangeSerializer(many=True)

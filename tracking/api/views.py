@@ -1,4 +1,7 @@
 """REST endpoints for the review data: the pages' querysets, filters and permissions, as JSON."""
+import hashlib
+
+from django.utils import timezone
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
@@ -8,7 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import progress, services
+from .. import counters, progress, selectors, services
 from ..filters import (
     FeedbackIssueFilter,
     InspectionFilter,
@@ -17,7 +20,9 @@ from ..filters import (
     StatusChangeFilter,
 )
 from ..models import FeedbackIssue, Inspection, Institution, IssueAction, Measure, ProgressReport, StatusChange
+from ..views.overview import chart_scope
 from . import serializers
+from .pagination import KeysetPagination
 from .permissions import CanViewProgress, IsReviewer
 
 
@@ -25,10 +30,35 @@ class _ProgressViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [CanViewProgress]
     # The FilterSet owns ordering, so the HTML list and the API sort alike.
     filter_backends = [DjangoFilterBackend]
+    # Keyset pages in the FilterSet's (or the view's) order: no COUNT, no OFFSET, whatever the table's size.
+    pagination_class = KeysetPagination
+
+
+class _VersionCachedList:
+    """A JSON list page served from the cache under the counters' version (``tracking.counters``).
+
+    Every write that changes an issue bumps the version in its transaction, so
+    a page is never older than the data it was filed under; the key also holds
+    whose view it is (staff, or one hospital's clerk), today's date (deadline
+    states move with it) and the full URL (filters, ordering, cursor).  The
+    browsable API renders its controls from the live paginator, so only JSON
+    is cached; a cache error is a miss.
+    """
+
+    list_cache_seconds = 300
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "json":
+            return super().list(request, *args, **kwargs)
+        key = (f"api-list:{self.basename}:{chart_scope(request.user)}:{timezone.localdate()}:{counters.version()}:"
+               + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest())
+        data = selectors.cached(key, lambda: super(_VersionCachedList, self).list(request, *args, **kwargs).data,
+                                self.list_cache_seconds)
+        return Response(data)
 
 
 @extend_schema(tags=["整改进展"])
-class InstitutionViewSet(_ProgressViewSet):
+class InstitutionViewSet(_VersionCachedList, _ProgressViewSet):
     """单位及其最近一次巡察的问题统计；可按主题、整改情况、地区、轮次筛选。"""
 
     serializer_class = serializers.InstitutionSerializer
@@ -62,7 +92,7 @@ def _validation_error(error: DjangoValidationError) -> drf_serializers.Validatio
 
 
 @extend_schema(tags=["整改进展"])
-class FeedbackIssueViewSet(_ProgressViewSet):
+class FeedbackIssueViewSet(_VersionCachedList, _ProgressViewSet):
     """反馈问题：通报所称状态与巡察办核查状态分列。"""
 
     serializer_class = serializers.FeedbackIssueSerializer
@@ -82,7 +112,7 @@ class FeedbackIssueViewSet(_ProgressViewSet):
         )
 
     @extend_schema(responses=serializers.StatusChangePageSerializer, filters=False,
-                   parameters=[OpenApiParameter("page", int, description="页码")])
+                   parameters=[OpenApiParameter("cursor", str, description=KeysetPagination.cursor_query_description)])
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         """该问题的全部状态变更（通报解析与人工核查），按时间排列。"""

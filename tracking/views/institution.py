@@ -1,12 +1,14 @@
 """One institution as a workbench: a compact, filterable table of its problems; notices one click away."""
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from .. import selectors, themes
+from .. import counters, selectors, themes
 from ..filters import FeedbackIssueFilter
 from ..models import FeedbackIssue, Institution, RectificationStatus
 from .access import ProgressAccessMixin
+from .overview import chart_scope
 
 # Newest inspection first, then the notice's own order: the (inspection, order) index serves it.
 DEFAULT_ORDER = ("-inspection__feedback_on", "-inspection_id", "order", "pk")
@@ -33,6 +35,9 @@ class InstitutionView(ProgressAccessMixin, TemplateView):
             inspections=inspections,
             theme=themes.BY_KEY.get(self.request.GET.get("theme", "")),
             counts=selectors.institution_warning_counts(institution),
+            # Every write to this hospital's issues bumps the version; the rendered table is filed under it.
+            fragment_key=f"{institution.pk}:{chart_scope(self.request.user)}:{timezone.localdate()}:"
+                         f"{counters.version()}:{self.request.GET.urlencode()}",
             **kwargs,
         )
 

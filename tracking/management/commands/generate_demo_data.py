@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from notices.models import Notice, NoticeFormat, ParseState
-from tracking import demo_data
+from notices.models import Notice, NoticeFormat, ParseState, ReviewState
+from tracking import counters, demo_data
 from tracking.ingest import issue_match_key
 from tracking.models import (
     FeedbackIssue,
@@ -69,6 +69,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for name, count in write_institutions(chunk, reviewer=reviewer, batch_size=batch_size).items():
                     totals[name] = totals.get(name, 0) + count
+        counters.bump()
         summary = ", ".join(f"{count} {name}" for name, count in totals.items())
         self.stdout.write(f"created {summary} in {time.monotonic() - started:.1f}s")
 
@@ -107,7 +108,7 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     notice_rows, notice_refs = [], []
     for (plan, inst, insp_plan), insp in zip(pairs, inspections):
         for k in range(len(insp_plan.notices)):
-            row, ref = _notice(plan, inst, insp_plan, insp, k)
+            row, ref = _notice(plan, inst, insp_plan, insp, k, reviewer)
             notice_rows.append(row)
             notice_refs.append(ref)
     refs = iter(ref._replace(pk=pk) for ref, pk in zip(notice_refs, NOTICES.insert(notice_rows)))
@@ -138,6 +139,9 @@ def write_institutions(plans, *, reviewer, batch_size=2000) -> dict[str, int]:
     rows = _detail_rows(zip(issue_ids, issues), immediate, reviewer)
     for table, values in rows.items():
         table.insert(values)
+    # The overview reads counters, not the issue table: fill them as the services would have.
+    counters.inspections_recount(insp.pk for insp in inspections)
+    counters.institutions_relink(i.pk for i in institutions)
     return {"institutions": len(institutions), "inspections": len(inspections), "notices": len(notice_rows),
             "categories": sum(len(insp_plan.categories) for _, _, insp_plan in pairs),
             "issues": len(issue_ids), **{table.model._meta.model_name: len(v) for table, v in rows.items()}}
@@ -219,6 +223,7 @@ NOTICES = _Table(Notice, (
     "institution_id", "inspection_id", "file", "original_name", "sha256", "format", "size", "uploaded_at", "state",
     "state_changed_at", "parser_version", "parsed_at", "parse_duration_ms", "raw_text", "text_encoding", "title",
     "published_on", "disclosure_start", "disclosure_end", "disclosure_text", "contacts", "declared", "parse_result",
+    "review_state", "reviewed_by_id", "reviewed_at",
 ), ids=True)
 CATEGORIES = _Table(IssueCategory, ("inspection_id", "number", "title", "order"), ids=True)
 ISSUES = _Table(FeedbackIssue, (
@@ -269,7 +274,7 @@ def _detail_rows(issues, immediate, reviewer) -> dict:
 NoticeRef = collections.namedtuple("NoticeRef", "pk published_on title parsed_at")
 
 
-def _notice(plan, institution, insp_plan, inspection, k) -> tuple[tuple, NoticeRef]:
+def _notice(plan, institution, insp_plan, inspection, k, reviewer) -> tuple[tuple, NoticeRef]:
     """A parsed notice's row, its stored file being its rendered text."""
     np = insp_plan.notices[k]
     text = demo_data.render_notice(plan, insp_plan, k)
@@ -286,5 +291,7 @@ def _notice(plan, institution, insp_plan, inspection, k) -> tuple[tuple, NoticeR
         {"categories": len(insp_plan.categories), "issues": len(insp_plan.issues), "completed": None,
          "in_progress": None},
         demo_data.parse_result(plan, insp_plan, k),
+        # Only accepted notices have ledger rows (issue #12): these rows are in it, so staff accepted them.
+        ReviewState.ACCEPTED, reviewer.pk, when,
     )
     return row, NoticeRef(None, np.published_on, title, when)
