@@ -16,11 +16,11 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import selectors
-from .models import FeedbackIssue, RectificationStatus, StatusChange, Verification
+from . import counters, selectors
+from .models import RectificationStatus, StatusChange, Verification
 from .querysets import OPEN_ISSUE
 
 MONTHS = 12
@@ -116,12 +116,10 @@ def ranking(institutions, today: dt.date) -> list:
 
 
 def dashboard_figures(institutions, *, scope: str, today: dt.date | None = None) -> dict:
-    """Everything the dashboard draws, cached under a stamp of the issue and history tables."""
+    """Everything the dashboard draws, cached under the version the services bump with every counted
+    change (tracking.counters), so no request counts the issue table to know it is fresh."""
     today = today or timezone.localdate()
-    stamp = FeedbackIssue.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    changes = StatusChange.objects.aggregate(n=Count("pk"))
-    last = stamp["last"].isoformat() if stamp["last"] else "-"
-    key = f"dashboard:{scope}:{today}:{stamp['n']}:{last}:{changes['n']}"
+    key = f"dashboard:{scope}:{today}:{counters.version()}"
     figures = cache.get(key)
     if figures is None:
         issues = selectors.latest_inspection_issues(institutions)

@@ -57,3 +57,11 @@ def test_a_clerk_sees_only_their_own_hospital_on_the_dashboard(login, hospital_a
     response = login(hospital_a_clerk).get(reverse("tracking:dashboard"))
     assert [row.name for row in response.context["ranking"]] == ["清远市中医院"]
     assert "长沙市中心医院" not in response.content.decode()
+
+
+def test_the_cached_dashboard_shows_a_reopening_made_after_it_was_drawn(login, staff, progress):
+    client = login(staff)
+    before = {row.name: row.rate for row in client.get(reverse("tracking:dashboard")).context["ranking"]}
+    services.issue_reopen(issue=progress["b"]["done_personnel"], user=staff, note="抽查不合格")
+    after = {row.name: row.rate for row in client.get(reverse("tracking:dashboard")).context["ranking"]}
+    assert (before["长沙市中心医院"], after.get("长沙市中心医院", 0.0)) == (50.0, 0.0)
