@@ -34,6 +34,23 @@ def _isolated_media_and_eager_tasks():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """An in-process cache starts empty for each test.
+
+    Cached fragments are keyed by object ids and the counters' version; a test's
+    rolled-back rows free ids SQLite hands out again, so the next test could meet
+    a fragment filed for another object.  (Redis is left alone: it also carries the
+    real queue, and PostgreSQL never reuses an id.)
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
 # --- skips are failures in CI ------------------------------------------------
 _skipped: list[str] = []
 

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
+from tracking import counters
 from tracking.models import FeedbackIssue
 from tracking.roles import clerk_institution_id, is_reviewer
 
@@ -106,7 +108,10 @@ def _render_notice(request, notice, today, *, form=None, refusal=None, status=20
     return render(request, "disclosure/notice.html", {
         "notice": notice,
         "title": public_title(notice),
-        "outline": notice_outline(notice),
+        # What the notice said is filed in the cache under the version every ledger write bumps
+        # (re-parse, correction, acceptance); the outline is only read when the fragment is not.
+        "outline": SimpleLazyObject(lambda: notice_outline(notice)),
+        "fragment_key": f"{notice.pk}:{counters.version()}",
         "next_steps": paragraphs(notice.next_steps),
         "window": window,
         "state": state,

@@ -161,3 +161,17 @@ def test_an_issue_text_is_shown_as_paragraphs_without_repeating_its_title(client
     clock.set_day(START)
     body = _page(client, notice).content.decode()
     assert '<div class="issue-text"><p>一是制定学习计划。</p><p>二是开展专题学习。</p></div>' in body
+
+
+def test_the_public_page_is_served_from_the_cache_until_a_ledger_write_bumps_the_version(client, clock, hospital_a):
+    from tracking import counters
+    from tracking.models import IssueStatement
+
+    notice = make_notice(institution=hospital_a)
+    clock.set(2025, 4, 10, 9, 0)
+    assert "学习贯彻不够深入" in _page(client, notice).content.decode()
+    IssueStatement.objects.filter(notice=notice, title__contains="学习贯彻不够深入").update(title="已更正的问题标题")
+    assert "学习贯彻不够深入" in _page(client, notice).content.decode()  # the cached fragment
+    counters.bump()  # what every re-parse, correction and acceptance does
+    body = _page(client, notice).content.decode()
+    assert "已更正的问题标题" in body and "学习贯彻不够深入" not in body
