@@ -23,6 +23,8 @@ def readable_notices(today: dt.date):
         Notice.objects.published()
         .filter(disclosure_start__lte=today, disclosure_end__gte=F("disclosure_start"))
         .select_related("institution")
+        # never shown, and the two largest fields of the row (every public page read them for nothing)
+        .defer("raw_text", "parse_result", "warnings", "review_reasons", "recheck_reasons")
     )
 
 
