@@ -47,3 +47,12 @@ def role_groups(transactional_db):
     from tracking.roles import ensure_role_groups
 
     ensure_role_groups()
+
+
+@pytest.fixture
+def notice(hospital_a, clock):
+    """Hospital A's published notice, on the first day of its window."""
+    from .factories import START, make_notice
+
+    clock.set_day(START)
+    return make_notice(institution=hospital_a)

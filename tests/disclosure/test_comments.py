@@ -6,15 +6,9 @@ from django.urls import reverse
 from disclosure.models import PublicComment
 from disclosure.services import DisclosureRefused, comment_create
 
-from .factories import START, make_notice, statement_issues
+from .factories import make_notice, statement_issues
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notice(hospital_a, clock):
-    clock.set_day(START)
-    return make_notice(institution=hospital_a)
 
 
 def _post(notice, data, address="198.51.100.7", client=None):

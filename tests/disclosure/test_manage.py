@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def notice(hospital_a, clock):
-    clock.set_day(START)
-    return make_notice(institution=hospital_a)
-
-
-@pytest.fixture
 def comment(notice):
     return PublicComment.objects.create(notice=notice, text="=HYPERLINK(\"http://evil\")建议公开台账",
                                         name="李四", contact="13800138000", client_hash="ab" * 32)

@@ -345,6 +345,16 @@ def _deflated_spaces(inflated: int) -> bytes:
     return b"".join(packer.compress(block) for _ in range(inflated >> 20)) + packer.flush()
 
 
+def _numbered_objects(objects: list[bytes], version: bytes) -> tuple[bytearray, list[int]]:
+    """A PDF header and ``objects`` numbered from 1; the offset of each, for a cross-reference table."""
+    out = bytearray(b"%PDF-" + version + b"\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    return out, offsets
+
+
 def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024, *, shape: str = "plain") -> bytes:
     """A one-page PDF whose content stream is megabytes of spaces deflated to a few KB.
 
@@ -384,11 +394,7 @@ def flate_bomb_pdf(inflated: int = 8 * 1024 * 1024, *, shape: str = "plain") -> 
         b"<< /Length %d %s >>\nstream%s" % (len(body), filters, eol) + body + b"\nendstream",
         *extra,
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    out, offsets = _numbered_objects(objects, b"1.4")
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
@@ -470,11 +476,7 @@ def pdf_with_stream(body: bytes, filters: bytes, *, xref: str = "good", filter_i
                        + objstm + b"\nendstream")
     else:
         objects.append(b"<< /Length %d /Filter %s >>\nstream\n" % (len(body), filters) + body + b"\nendstream")
-    out = bytearray(b"%PDF-1.5\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    out, offsets = _numbered_objects(objects, b"1.5")
     start = len(out)
     size = len(objects) + 1
     if xref == "missing":
