@@ -13,13 +13,9 @@ from openpyxl import load_workbook
 
 from disclosure.models import PublicComment
 from rectify_site.input_text import HEADER
+from tests.hostile_text import BAD, BIDI, C0
 
 pytestmark = pytest.mark.django_db
-
-# Every C0 control but tab and newline — and but NUL, which PostgreSQL cannot store at all (input removes it).
-C0 = "".join(chr(c) for c in range(1, 0x20) if chr(c) not in "\t\n")
-BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-BAD = set(C0 + "\x7f" + BIDI) - {"\r"}
 
 
 @pytest.fixture
