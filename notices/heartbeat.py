@@ -1,8 +1,10 @@
 """Is a parse worker alive?  Each ``celery worker`` writes a heartbeat row every ~30 s.
 
 The mark lives in the database, not in Redis, so ``/healthz`` can tell "the
-worker is gone" apart from "Redis is gone", and a sweep can measure how long
-a worker has been silent.  A daemon thread in the worker's main process
+worker is gone" apart from "Redis is gone".  It says whether a worker
+process lives, not whether a given parse does: a killed pool child leaves its
+worker beating, so the sweep that retakes dead parses reads each notice's own
+``heartbeat_at`` (``notices.tasks``) instead.  A daemon thread in the worker's main process
 writes it (started on ``worker_ready``, stopped on ``worker_shutdown``): it
 keeps beating while the pool children parse, and stops when the worker
 process dies, which is what "down" means here.

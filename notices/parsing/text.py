@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 # Separators that mean "new line": kept as one.
-_LINE_BREAKS_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+LINE_BREAKS_RE = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Removed: C0 controls but \t and \n, DEL and C1 (after line breaks are
 # unified, so \r \x0b \x0c \x85 are no longer here), bidi controls, and the
 # non-characters XML 1.0 cannot carry.
@@ -38,7 +38,7 @@ def clean_text(text: str) -> tuple[str, int]:
     """``(text without invisible controls, how many characters were removed)``; line breaks become ``\\n``."""
     if not text:
         return text, 0
-    text = _LINE_BREAKS_RE.sub("\n", text)
+    text = LINE_BREAKS_RE.sub("\n", text)
     text, removed = _REMOVED_RE.subn("", text)
     text, surrogates = _SURROGATE_RE.subn("", text)
     return text, removed + surrogates
@@ -46,7 +46,7 @@ def clean_text(text: str) -> tuple[str, int]:
 
 def count_removed(text: str) -> tuple[str, int, int]:
     """Like ``clean_text`` but counting control characters and bidi controls apart: ``(text, controls, bidi)``."""
-    text = _LINE_BREAKS_RE.sub("\n", text)
+    text = LINE_BREAKS_RE.sub("\n", text)
     text, controls = _CONTROL_RE.subn("", text)
     text, surrogates = _SURROGATE_RE.subn("", text)
     text, bidi = _BIDI_RE.subn("", text)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..text import count_removed
+from ..text import LINE_BREAKS_RE, count_removed
 
 # Invisible format characters that conversions leave behind (zero-width
 # space/joiners, stray BOMs, soft hyphen): dropped silently.
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe]")
-_NEWLINES_RE = re.compile("\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 _NEEDS_CLEAN_RE = re.compile("[\r\x0b\x0c\x85\u00ad\u200b\u200c\u200d\u2028\u2029\u2060\ufeff\ufffe]")
 
 
@@ -26,7 +25,7 @@ def normalize_text(text: str) -> str:
     """
     if not _NEEDS_CLEAN_RE.search(text):
         return text
-    text = _NEWLINES_RE.sub("\n", text)
+    text = LINE_BREAKS_RE.sub("\n", text)
     return _INVISIBLE_RE.sub("", text)
 
 
